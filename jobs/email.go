@@ -1,0 +1,110 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/phoenix-eap/phoenix"
+	"github.com/phoenix-eap/phoenix/mail"
+	"github.com/phoenix-eap/phoenix/store"
+)
+
+// emailMaxAttempts is how often a temporary failure is retried. With River's default
+// backoff (attempt^4 seconds) ten attempts span about seven hours.
+const emailMaxAttempts = 10
+
+// EmailArgs queues delivery of one outbox message.
+type EmailArgs struct {
+	EmailID int64 `json:"email_id"`
+}
+
+// Kind names the job for River.
+func (EmailArgs) Kind() string { return "email" }
+
+type emailWorker struct {
+	river.WorkerDefaults[EmailArgs]
+	db     *store.DB
+	sender mail.Sender
+	clock  phoenix.Clock
+	logger *slog.Logger
+}
+
+// Work delivers the message once. A message already sent is skipped, so a job that
+// runs again after a crash between sending and recording sends nothing more; the
+// NOTE below says what remains.
+func (w *emailWorker) Work(ctx context.Context, job *river.Job[EmailArgs]) error {
+	e, err := w.db.Conn().Email(ctx, job.Args.EmailID)
+	if err != nil {
+		return err
+	}
+	if e.Status != store.EmailQueued {
+		return nil
+	}
+	if w.sender == nil {
+		return w.record(ctx, e, store.EmailMailbox, "", job.Attempt)
+	}
+	// NOTE: a crash after the SMTP server accepts the message and before the status
+	// below commits sends it again when the job is retried: SMTP gives no way to ask
+	// whether a message was already received.
+	err = w.sender.Send(ctx, mail.Message{To: []string{e.To}, Subject: e.Subject, Text: e.Body,
+		MessageID: fmt.Sprintf("phoenix-email-%d", e.ID)})
+	if err == nil {
+		return w.record(ctx, e, store.EmailSent, "", job.Attempt)
+	}
+	w.logger.Warn("email delivery failed", "email_id", e.ID, "attempt", job.Attempt,
+		"error", err)
+	if mail.IsPermanent(err) || job.Attempt >= job.MaxAttempts {
+		if rerr := w.record(ctx, e, store.EmailFailed, err.Error(), job.Attempt); rerr != nil {
+			return rerr
+		}
+		return river.JobCancel(err)
+	}
+	if rerr := w.db.Conn().MarkEmail(ctx, e.ID, store.EmailQueued, err.Error(), job.Attempt,
+		nil); rerr != nil {
+		return rerr
+	}
+	return err
+}
+
+// record stores the outcome and, for a request's message, a step on its timeline.
+func (w *emailWorker) record(ctx context.Context, e store.Email, status, lastError string, attempt int) error {
+	now := w.clock.Now()
+	return w.db.InTx(ctx, func(c *store.Conn) error {
+		var sentAt *time.Time
+		if status != store.EmailFailed {
+			sentAt = &now
+		}
+		if err := c.MarkEmail(ctx, e.ID, status, lastError, attempt, sentAt); err != nil {
+			return err
+		}
+		if e.RequestID == 0 {
+			return nil
+		}
+		text := fmt.Sprintf("Email to the %s sent: %q.", audienceLabel(e.Audience), e.Subject)
+		switch status {
+		case store.EmailMailbox:
+			text = fmt.Sprintf("Email to the %s placed in the mailbox (SMTP is not configured): %q.",
+				audienceLabel(e.Audience), e.Subject)
+		case store.EmailFailed:
+			text = fmt.Sprintf("Email to the %s failed: %q.", audienceLabel(e.Audience), e.Subject)
+		}
+		return c.AddEvent(ctx, store.Event{RequestID: e.RequestID, At: now, Kind: "email",
+			Text: text, OrgVisible: e.Audience == "organisation"})
+	})
+}
+
+func audienceLabel(audience string) string {
+	switch audience {
+	case "organisation":
+		return "organisation's reviewers"
+	case "clinical_leader":
+		return "clinical leaders"
+	case "administrator":
+		return "administrators"
+	}
+	return audience
+}

@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) adminRoutes() {
+	// TODO: administration pages.
+}
