@@ -26,5 +26,5 @@ func (g *generator) submitOpenRequests(ctx context.Context) error {
 				phoenix.CaseReference(p.caseID), err)
 		}
 	}
-	return nil
+	return g.clinicalStages(ctx)
 }

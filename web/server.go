@@ -76,6 +76,11 @@ func (s *Server) routes() {
 	s.consultantRoutes()
 	s.requestRoutes()
 	s.reviewRoutes()
+	s.mailboxRoutes()
 	s.clinicalRoutes()
-	s.adminRoutes()
+	s.deadlineRoutes()
+	s.accountRoutes()
+	s.organisationRoutes()
+	s.clientRoutes()
+	s.auditRoutes()
 }

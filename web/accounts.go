@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) accountRoutes() {
+	// TODO: people and accounts.
+}

@@ -1,5 +1,0 @@
-package web
-
-func (s *Server) adminRoutes() {
-	// TODO: administration pages.
-}

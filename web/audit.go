@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) auditRoutes() {
+	// TODO: the audit log.
+}

@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) clientRoutes() {
+	// TODO: clients and the CSV import.
+}

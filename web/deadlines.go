@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) deadlineRoutes() {
+	// TODO: the provider dashboard and closure days.
+}

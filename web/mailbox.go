@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) mailboxRoutes() {
+	// TODO: the administrators' mailbox page.
+}

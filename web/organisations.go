@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) organisationRoutes() {
+	// TODO: organisations and contracts.
+}
