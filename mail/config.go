@@ -72,7 +72,8 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if c.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("Timeout %v is negative, want 0 for the default or more", c.Timeout))
+		errs = append(errs,
+			fmt.Errorf("Timeout %v is negative, want 0 for the default or more", c.Timeout))
 	}
 	if strings.ContainsFunc(c.HeloName, isSpaceOrControl) {
 		errs = append(errs, fmt.Errorf("HeloName %q contains a space or control character", c.HeloName))
@@ -98,8 +99,8 @@ func (c Config) validateAuth() error {
 		return errors.New("Username and Password must both be set or both be empty")
 	}
 
-	// go-mail v0.8.1 refuses PLAIN and LOGIN without TLS except to these three
-	// host names, so other hosts would fail on every send.
+	// Without TLS, go-mail v0.8.1 sends PLAIN and LOGIN credentials only to
+	// these three host names, so any other host would fail on every send.
 	loopback := c.Host == "localhost" || c.Host == "127.0.0.1" || c.Host == "::1"
 	if c.Username != "" && c.TLS == TLSNone && !loopback {
 		return fmt.Errorf("Username and Password need TLS mode %q or %q unless Host is "+

@@ -6,13 +6,12 @@ import (
 	"sync"
 )
 
-// sendConns dials the connections of one Send, closes them when the Send's
-// context is done, and closes them all when the Send returns.
+// sendConns dials the connections of one Send and closes them when the Send's
+// context is done or when the Send returns.
 //
 // go-mail v0.8.1 uses the context given to DialAndSendWithContext only while
-// dialing, so without the first a cancelled Send would run on until the SMTP
-// timeout. go-mail also leaves the connection open when EHLO or STARTTLS
-// fails, which the second covers.
+// dialing, so a cancelled Send would otherwise run on until the SMTP timeout.
+// go-mail also leaves the connection open when EHLO or STARTTLS fails.
 type sendConns struct {
 	ctx  context.Context
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)

@@ -1,8 +1,8 @@
 // Package mail sends Phoenix's notification emails over SMTP.
 //
 // Callers build a Message and pass it to a Sender, normally from a job queue
-// that retries failed sends. IsPermanent tells such a queue when retrying
-// cannot help.
+// that retries failed sends. IsPermanent separates the failures that no retry
+// can fix.
 package mail
 
 import (
@@ -15,9 +15,9 @@ import (
 	"unicode/utf8"
 )
 
-// MaxRecipients is the largest number of addresses in Message.To. RFC 5321
-// section 4.5.3.1.8 requires servers to accept at least 100 recipients per
-// message, so a longer list could be rejected by a conforming server.
+// MaxRecipients is the maximum number of addresses in Message.To. RFC 5321
+// section 4.5.3.1.8 (recipients buffer) requires servers to accept at least 100
+// recipients per message, so a conforming server may reject a longer list.
 const MaxRecipients = 100
 
 // ErrInvalidMessage is wrapped by every error from Message.Validate.
@@ -26,8 +26,8 @@ var ErrInvalidMessage = errors.New("invalid message")
 // Message is a plain-text email. The From address comes from Config.
 type Message struct {
 	// To lists the recipients, each an address such as "a@example.org" or
-	// "Ann Lee <a@example.org>". Every recipient sees the others, so send one
-	// Message per person when they must not.
+	// "Ann Lee <a@example.org>". The To header lists every address, so send
+	// one Message per person when recipients must not learn of each other.
 	To []string
 
 	Subject string
@@ -35,8 +35,8 @@ type Message struct {
 
 	// MessageID is the Message-ID header without angle brackets, such as
 	// "notification-42@example.org". Empty means a random ID at the From
-	// domain. A stable ID lets mail clients drop a copy sent twice when a
-	// retry follows a send whose result was lost.
+	// domain. A stable ID marks two copies as the same message when a retry
+	// follows a send whose result was lost.
 	MessageID string
 }
 
@@ -46,8 +46,8 @@ type Sender interface {
 }
 
 // Validate returns an error wrapping ErrInvalidMessage when m cannot be sent.
-// Errors name a recipient by position, not by address, because addresses are
-// personal data and errors end up in logs and the job queue.
+// Its errors name a recipient by position rather than quoting the address,
+// because addresses are personal data.
 func (m Message) Validate() error {
 	if len(m.To) == 0 {
 		return invalid("no recipient")

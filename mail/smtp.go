@@ -68,6 +68,9 @@ func NewSMTP(cfg Config, logger *slog.Logger) (*SMTPSender, error) {
 //
 // A server that accepted the message but failed to close the connection
 // cleanly counts as success, because a retry would deliver a second copy.
+//
+// NOTE: When the server rejects a recipient, the error contains that address,
+// because go-mail v0.8.1 adds it and servers often quote it in their reply.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return err
@@ -123,8 +126,8 @@ func (s *SMTPSender) newMsg(m Message) (*gomail.Msg, error) {
 	msg.SetMessageIDWithValue(id)
 	msg.SetDateWithValue(time.Now())
 
-	// RFC 3834 asks automatic senders to mark their mail, so that
-	// out-of-office responders do not answer it.
+	// RFC 3834 section 5 defines this header for mail that no person sent,
+	// and its section 2 says automatic responders should not answer such mail.
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	return msg, nil

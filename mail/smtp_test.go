@@ -104,7 +104,7 @@ func TestSendNonASCII(t *testing.T) {
 	m := Message{
 		To:      []string{"Zoë Ångström <zoe@example.test>"},
 		Subject: "Résumé — 2 sessions approuvées",
-		Text:    "Bonjour Zoë,\n\nDeux séances supplémentaires ont été approuvées — merci.\n" +
+		Text: "Bonjour Zoë,\n\nDeux séances supplémentaires ont été approuvées — merci.\n" +
 			strings.Repeat("Ligne très longue ", 20) + "\n",
 	}
 

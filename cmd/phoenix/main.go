@@ -15,6 +15,10 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	// The tz database is built in, so due dates and calendars do not depend on the
+	// machine's copy.
+	_ "time/tzdata"
 )
 
 func main() {

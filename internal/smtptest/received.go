@@ -36,8 +36,8 @@ type Received struct {
 	// Data is the message as sent after DATA.
 	Data []byte
 
-	// ParseError is why Header, Subject or Text could not be read from Data.
-	// It is nil when the message parsed.
+	// ParseError is the error from reading Header, Subject or Text out of
+	// Data, or nil when the message parsed.
 	ParseError error
 }
 

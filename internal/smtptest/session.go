@@ -111,7 +111,9 @@ func (s *session) Reset() {
 	s.from = ""
 	s.to = nil
 	if s.hangUp {
-		s.conn.Close()
+		// Close the net.Conn, because smtp.Conn.Close takes the lock that
+		// go-smtp holds while it calls Reset.
+		s.conn.Conn().Close()
 	}
 }
 
