@@ -55,8 +55,10 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[EmailArgs]) error
 	if err == nil {
 		return w.record(ctx, e, store.EmailSent, "", job.Attempt)
 	}
+	// The error text can hold the recipient's address, which is personal information,
+	// so the log keeps the reply code and the outbox row keeps the full text.
 	w.logger.Warn("email delivery failed", "email_id", e.ID, "attempt", job.Attempt,
-		"error", err)
+		"reply_code", mail.ReplyCode(err), "permanent", mail.IsPermanent(err))
 	if mail.IsPermanent(err) || job.Attempt >= job.MaxAttempts {
 		if rerr := w.record(ctx, e, store.EmailFailed, err.Error(), job.Attempt); rerr != nil {
 			return rerr
