@@ -51,11 +51,18 @@ type CaseFilter struct {
 // Cases returns one page of cases, newest first.
 func (c *Conn) Cases(ctx context.Context, f CaseFilter) ([]phoenix.Case, error) {
 	p := f.Page.normal()
-	rows, err := c.query(ctx, `SELECT `+caseColumns+` FROM cases
-		WHERE (? = 0 OR consultant_id = ?) AND (? = 0 OR client_id = ?)
-			AND (NOT ? OR consultant_id IS NULL)
-		ORDER BY id DESC LIMIT ? OFFSET ?`, f.ConsultantID, f.ConsultantID, f.ClientID,
-		f.ClientID, f.Unassigned, p.Limit, p.Offset)
+	var w where
+	if f.ConsultantID != 0 {
+		w.add("consultant_id = ?", f.ConsultantID)
+	}
+	if f.ClientID != 0 {
+		w.add("client_id = ?", f.ClientID)
+	}
+	if f.Unassigned {
+		w.add("consultant_id IS NULL")
+	}
+	rows, err := c.query(ctx, `SELECT `+caseColumns+` FROM cases`+w.String()+
+		` ORDER BY id DESC LIMIT ? OFFSET ?`, append(w.args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, err
 	}

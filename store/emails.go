@@ -70,10 +70,15 @@ type EmailFilter struct {
 // Emails returns messages, newest first.
 func (c *Conn) Emails(ctx context.Context, f EmailFilter) ([]Email, error) {
 	p := f.Page.normal()
-	rows, err := c.query(ctx, `SELECT `+emailColumns+` FROM emails
-		WHERE (? = 0 OR request_id = ?) AND (? = '' OR status = ?)
-		ORDER BY id DESC LIMIT ? OFFSET ?`, f.RequestID, f.RequestID, f.Status, f.Status,
-		p.Limit, p.Offset)
+	var w where
+	if f.RequestID != 0 {
+		w.add("request_id = ?", f.RequestID)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	rows, err := c.query(ctx, `SELECT `+emailColumns+` FROM emails`+w.String()+
+		` ORDER BY id DESC LIMIT ? OFFSET ?`, append(w.args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, err
 	}

@@ -63,19 +63,25 @@ type AuditFilter struct {
 // Audit returns audit events, newest first.
 func (c *Conn) Audit(ctx context.Context, f AuditFilter) ([]phoenix.AuditEvent, error) {
 	p := f.Page.normal()
-	from, to := "", "9999"
+	var w where
+	if f.ActorID != 0 {
+		w.add("actor_id = ?", f.ActorID)
+	}
+	if f.ClientID != 0 {
+		w.add("client_id = ?", f.ClientID)
+	}
+	if f.CaseID != 0 {
+		w.add("case_id = ?", f.CaseID)
+	}
 	if !f.From.IsZero() {
-		from = f.From.UTC().Format(instantLayout)
+		w.add("at >= ?", atValue(f.From))
 	}
 	if !f.To.IsZero() {
-		to = f.To.UTC().Format(instantLayout)
+		w.add("at < ?", atValue(f.To))
 	}
 	rows, err := c.query(ctx, `SELECT id, at, coalesce(actor_id, 0), action, object, object_id,
-		coalesce(client_id, 0), coalesce(case_id, 0), ip, detail FROM audit_events
-		WHERE (? = 0 OR actor_id = ?) AND (? = 0 OR client_id = ?) AND (? = 0 OR case_id = ?)
-			AND at >= ? AND at < ?
-		ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`, f.ActorID, f.ActorID, f.ClientID,
-		f.ClientID, f.CaseID, f.CaseID, from, to, p.Limit, p.Offset)
+		coalesce(client_id, 0), coalesce(case_id, 0), ip, detail FROM audit_events`+w.String()+
+		` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`, append(w.args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, err
 	}

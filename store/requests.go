@@ -96,19 +96,25 @@ type RequestFilter struct {
 // Requests returns one page of requests.
 func (c *Conn) Requests(ctx context.Context, f RequestFilter) ([]phoenix.Request, error) {
 	p := f.Page.normal()
-	q := `SELECT ` + requestColumns + ` FROM requests
-		WHERE (? = 0 OR case_id = ?) AND (? = 0 OR consultant_id = ?)
-			AND (? = 0 OR organisation_id = ?)`
-	args := []any{f.CaseID, f.CaseID, f.ConsultantID, f.ConsultantID, f.OrganisationID,
-		f.OrganisationID}
-	if len(f.States) > 0 {
-		in := make([]int64, len(f.States))
-		list, _ := inList(in)
-		q += ` AND state IN (` + list + `)`
-		for _, s := range f.States {
-			args = append(args, string(s))
-		}
+	var w where
+	if f.CaseID != 0 {
+		w.add("case_id = ?", f.CaseID)
 	}
+	if f.ConsultantID != 0 {
+		w.add("consultant_id = ?", f.ConsultantID)
+	}
+	if f.OrganisationID != 0 {
+		w.add("organisation_id = ?", f.OrganisationID)
+	}
+	if len(f.States) > 0 {
+		list, _ := inList(make([]int64, len(f.States)))
+		args := make([]any, len(f.States))
+		for i, s := range f.States {
+			args[i] = string(s)
+		}
+		w.add("state IN ("+list+")", args...)
+	}
+	q := `SELECT ` + requestColumns + ` FROM requests` + w.String()
 	switch {
 	case f.OrderByDeadline:
 		q += ` ORDER BY deadline_at, id`
@@ -117,9 +123,7 @@ func (c *Conn) Requests(ctx context.Context, f RequestFilter) ([]phoenix.Request
 	default:
 		q += ` ORDER BY id DESC`
 	}
-	q += ` LIMIT ? OFFSET ?`
-	args = append(args, p.Limit, p.Offset)
-	rows, err := c.query(ctx, q, args...)
+	rows, err := c.query(ctx, q+` LIMIT ? OFFSET ?`, append(w.args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, err
 	}

@@ -51,3 +51,23 @@ func (p Page) normal() Page {
 	p.Offset = max(p.Offset, 0)
 	return p
 }
+
+// where collects the conditions of a filtered list. Only the filters in use become
+// SQL, so each query can use the index that matches them; a condition such as
+// "(? = 0 OR column = ?)" would keep both databases from using one.
+type where struct {
+	clauses []string
+	args    []any
+}
+
+func (w *where) add(clause string, args ...any) {
+	w.clauses = append(w.clauses, clause)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) String() string {
+	if len(w.clauses) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.clauses, " AND ")
+}

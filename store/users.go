@@ -52,8 +52,13 @@ func (c *Conn) UserByEmail(ctx context.Context, email string) (phoenix.User, str
 // Users returns the accounts of a role, ordered by name; orgID narrows organisation
 // reviewers to one organisation when it is not zero.
 func (c *Conn) Users(ctx context.Context, role phoenix.Role, orgID int64) ([]phoenix.User, error) {
-	rows, err := c.query(ctx, `SELECT `+userColumns+` FROM users
-		WHERE role = ? AND (? = 0 OR organisation_id = ?) ORDER BY name, id`, role, orgID, orgID)
+	w := where{}
+	w.add("role = ?", role)
+	if orgID != 0 {
+		w.add("organisation_id = ?", orgID)
+	}
+	rows, err := c.query(ctx, `SELECT `+userColumns+` FROM users`+w.String()+
+		` ORDER BY name, id`, w.args...)
 	if err != nil {
 		return nil, err
 	}
