@@ -97,7 +97,8 @@ func (g *generator) assignedCase(ctx context.Context, c *store.Conn, client phoe
 	org phoenix.Organisation, contract phoenix.Contract, consultant phoenix.User, stage int) error {
 	p := g.planFor(stage, contract)
 	loc := consultant.Location(time.UTC)
-	starts := g.sessionTimes(p, loc, stage == stageThisWeek && consultant.ID == g.consultants[0].ID)
+	starts := g.sessionTimes(p, consultant.ID, loc,
+		stage == stageThisWeek && consultant.ID == g.consultants[0].ID)
 	opened := g.monday.AddDays(-7)
 	if len(starts) > 0 {
 		opened = phoenix.DateIn(starts[0], loc).AddDays(-3 - g.rng.IntN(10))
@@ -140,7 +141,8 @@ func (g *generator) assignedCase(ctx context.Context, c *store.Conn, client phoe
 
 // sessionTimes returns the start of each session: the past ones spread back over up
 // to eleven months, the future ones from this week on, in the consultant's zone.
-func (g *generator) sessionTimes(p plan, loc *time.Location, busyWeek bool) []time.Time {
+func (g *generator) sessionTimes(p plan, consultantID int64, loc *time.Location,
+	busyWeek bool) []time.Time {
 	var out []time.Time
 	day := g.monday.AddDays(-7 - g.rng.IntN(5))
 	var past []phoenix.Date
@@ -149,23 +151,41 @@ func (g *generator) sessionTimes(p plan, loc *time.Location, busyWeek bool) []ti
 		day = day.AddDays(-(10 + g.rng.IntN(18)))
 	}
 	for j := len(past) - 1; j >= 0; j-- {
-		out = append(out, g.at(past[j], loc))
+		out = append(out, g.at(consultantID, past[j], loc))
 	}
 	for j := range p.future {
 		d := g.monday.AddDays(j*2 + g.rng.IntN(2))
 		if busyWeek {
 			d = g.monday.AddDays(j * 3)
 		}
-		out = append(out, g.at(d, loc))
+		out = append(out, g.at(consultantID, d, loc))
 	}
 	return out
 }
 
-// at returns a weekday session start between 9 am and 3 pm local time.
-func (g *generator) at(d phoenix.Date, loc *time.Location) time.Time {
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+// at returns a weekday session start on the hour, from 9 am to 3 pm local time, that
+// the consultant has free: a taken hour moves to the next hour, and a full day to the
+// next weekday. Sessions last 50 minutes, so starts on different hours never overlap.
+func (g *generator) at(consultantID int64, d phoenix.Date, loc *time.Location) time.Time {
+	const firstHour, hours = 9, 7
+	taken := g.booked[consultantID]
+	if taken == nil {
+		taken = map[int64]bool{}
+		g.booked[consultantID] = taken
+	}
+	offset := g.rng.IntN(hours)
+	for {
+		for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			d = d.AddDays(1)
+		}
+		for i := range hours {
+			hour := firstHour + (offset+i)%hours
+			start := time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, loc)
+			if !taken[start.Unix()] {
+				taken[start.Unix()] = true
+				return start
+			}
+		}
 		d = d.AddDays(1)
 	}
-	hour := 9 + g.rng.IntN(7)
-	return time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, loc)
 }

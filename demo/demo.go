@@ -66,6 +66,9 @@ type generator struct {
 	contracts   []phoenix.Contract
 	consultants []phoenix.User
 	intake      phoenix.User
+	// booked holds the start, in Unix seconds, of every session booked so far for
+	// each consultant, so that no consultant has two sessions at once.
+	booked map[int64]map[int64]bool
 	// pending are cases whose open requests are submitted through the service once
 	// the data are committed, so that they take the real path.
 	pending []pendingRequest
@@ -84,7 +87,8 @@ func newGenerator(svc *service.Service) *generator {
 	mel, _ := time.LoadLocation("Australia/Melbourne")
 	today := phoenix.DateIn(now, mel)
 	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
-	return &generator{svc: svc, rng: rand.New(rand.NewPCG(2026, 1204)), now: now, monday: monday}
+	return &generator{svc: svc, rng: rand.New(rand.NewPCG(2026, 1204)), now: now, monday: monday,
+		booked: map[int64]map[int64]bool{}}
 }
 
 func (g *generator) generate(c *store.Conn) error {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phoenix-eap/phoenix"
+	"github.com/phoenix-eap/phoenix/bizday"
 	"github.com/phoenix-eap/phoenix/store"
 )
 
@@ -21,7 +22,8 @@ type caseSessions struct {
 	consultant phoenix.User
 	allowance  int
 	used       int
-	last       time.Time
+	// last is the start of the latest session before the clock's instant.
+	last time.Time
 }
 
 func (cs *caseSessions) add(ctx context.Context, at time.Time, j, stage int) error {
@@ -34,7 +36,9 @@ func (cs *caseSessions) add(ctx context.Context, at time.Time, j, stage int) err
 		}
 		cs.used++
 	}
-	cs.last = at
+	if at.Before(cs.g.now) {
+		cs.last = at
+	}
 	ses := phoenix.Session{CaseID: cs.k.ID, ConsultantID: cs.consultant.ID, StartsAt: at,
 		Minutes: 50, TimeZone: cs.consultant.TimeZone, Mode: cs.mode(j), Status: status,
 		UpdatedAt: at}
@@ -75,6 +79,21 @@ func (cs *caseSessions) mode(j int) phoenix.SessionMode {
 	return phoenix.SessionModes[(int(cs.k.ID)+j)%len(phoenix.SessionModes)]
 }
 
+// historicDue returns the due dates a past request was given. The demo has no
+// closure days, so public holidays alone decide them.
+func historicDue(org phoenix.Organisation, k phoenix.Contract,
+	received time.Time) (bizday.DueDates, error) {
+	region, err := bizday.ParseRegion(org.Region)
+	if err != nil {
+		return bizday.DueDates{}, err
+	}
+	cal, err := bizday.New(region)
+	if err != nil {
+		return bizday.DueDates{}, err
+	}
+	return bizday.Due(received, org.Location(), cal, k.GoalDays, k.DeadlineDays)
+}
+
 // historicRequest stores a request decided in the past, dated just after the latest
 // session, with its timeline; an approval raises the allowance.
 func (cs *caseSessions) historicRequest(ctx context.Context, state phoenix.RequestState, n int) error {
@@ -84,10 +103,18 @@ func (cs *caseSessions) historicRequest(ctx context.Context, state phoenix.Reque
 	if cs.last.IsZero() {
 		submitted = cs.k.CreatedAt.Add(24 * time.Hour)
 	}
+	// A decided request lies in the past: it was decided three days after it was
+	// received, at least a day before the clock's instant.
+	if latest := cs.g.now.Add(-4*24*time.Hour - time.Minute); submitted.After(latest) {
+		submitted = latest
+	}
 	received := submitted.Add(time.Minute)
 	decided := received.Add(3 * 24 * time.Hour)
-	goal := received.Add(9 * 24 * time.Hour)
-	deadline := received.Add(10 * 24 * time.Hour)
+	due, err := historicDue(cs.org, cs.contract, received)
+	if err != nil {
+		return err
+	}
+	goal, deadline := due.Goal, due.Deadline
 	day := phoenix.DateIn(submitted, loc)
 	r := phoenix.Request{CaseID: cs.k.ID, ClientID: cs.client.ID, OrganisationID: cs.org.ID,
 		ConsultantID: cs.consultant.ID, ContractID: cs.contract.ID,

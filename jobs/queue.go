@@ -39,12 +39,16 @@ type Config struct {
 	PollInterval time.Duration
 	// Workers is the number of jobs worked at once.
 	Workers int
+	// RetryPolicy sets when a failed job runs again; nil keeps River's default
+	// backoff of attempt^4 seconds. Tests set a short one.
+	RetryPolicy river.ClientRetryPolicy
 }
 
 // Queue inserts and works jobs.
 type Queue struct {
 	client  *river.Client[*sql.Tx]
 	timers  *timerWorker
+	imports *importWorker
 	started bool
 }
 
@@ -57,11 +61,12 @@ func New(cfg Config) (*Queue, error) {
 	} else {
 		driver = riversqlite.New(cfg.DB.SQL())
 	}
-	q := &Queue{timers: &timerWorker{}}
+	q := &Queue{timers: &timerWorker{}, imports: &importWorker{}}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &emailWorker{db: cfg.DB, sender: cfg.Sender, clock: cfg.Clock,
 		logger: cfg.Logger})
 	river.AddWorker(workers, q.timers)
+	river.AddWorker(workers, q.imports)
 
 	n := cfg.Workers
 	if n <= 0 {
@@ -73,11 +78,15 @@ func New(cfg Config) (*Queue, error) {
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}},
 		FetchPollInterval: cfg.PollInterval,
 		JobTimeout:        time.Minute,
+		RetryPolicy:       cfg.RetryPolicy,
 		Test:              river.TestConfig{Time: clockTime{cfg.Clock}},
 	}
 	if cfg.PollInterval <= 0 {
 		rc.FetchPollInterval = time.Second
 	}
+	// River refuses a poll interval shorter than the cooldown between fetches, which
+	// defaults to 100 ms; tests poll faster than that.
+	rc.FetchCooldown = min(rc.FetchPollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, rc)
 	if err != nil {
 		return nil, fmt.Errorf("creating job queue: %w", err)

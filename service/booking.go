@@ -11,6 +11,12 @@ import (
 	"github.com/phoenix-eap/phoenix/store"
 )
 
+// Limits on a session's length, which the appointments table also enforces.
+const (
+	minSessionLength = 15 * time.Minute
+	maxSessionLength = 4 * time.Hour
+)
+
 // BookingInput is the booking form as typed, so that a rejected form can be shown
 // again exactly as it was.
 type BookingInput struct {
@@ -31,17 +37,20 @@ func (s *Service) BookSession(ctx context.Context, a Actor, caseID int64, in Boo
 		if err != nil {
 			return err
 		}
+		if !canActOnCase(a, k) {
+			return forbidden()
+		}
+		// The locked row is the one the allowance check reads.
+		if k, err = c.LockCase(ctx, k.ID); err != nil {
+			return err
+		}
 		if k.ConsultantID == 0 {
 			return phoenix.Errorf(phoenix.EINVALID,
 				"Select a consultant for %s before booking a session.", k.Reference())
 		}
-		if !canActOnCase(a, k) {
-			return forbidden()
-		}
-		if _, err := c.LockCase(ctx, k.ID); err != nil {
-			return err
-		}
-		consultant, err := c.User(ctx, k.ConsultantID)
+		// Bookings of one consultant run one at a time, whatever the case, so that two
+		// cannot both pass the overlap check.
+		consultant, err := c.LockUser(ctx, k.ConsultantID)
 		if err != nil {
 			return err
 		}
@@ -95,13 +104,8 @@ func (s *Service) parseBooking(in BookingInput, consultant phoenix.User) (phoeni
 	if !validMode(mode) {
 		v.Add("mode", "Mode must be in person, phone or video.")
 	}
-	if !v.Has("start") && !v.Has("end") {
-		switch d := endMin - startMin; {
-		case d <= 0:
-			v.Add("end", "End must be after the start.")
-		case d < 15 || d > 240:
-			v.Add("end", "A session lasts from 15 minutes to 4 hours.")
-		}
+	if !v.Has("start") && !v.Has("end") && endMin <= startMin {
+		v.Add("end", "End must be after the start.")
 	}
 	if err := v.Err(); err != nil {
 		return phoenix.Session{}, err
@@ -113,6 +117,12 @@ func (s *Service) parseBooking(in BookingInput, consultant phoenix.User) (phoeni
 	end, err := localInstant(day, endMin, loc)
 	if err != nil {
 		v.Add("end", err.Error())
+	}
+	// The length is measured between the instants, so a session across a daylight
+	// saving change is judged by the time it really lasts.
+	if d := end.Sub(start); err == nil && !v.Has("start") &&
+		(d < minSessionLength || d > maxSessionLength) {
+		v.Add("end", "A session lasts from 15 minutes to 4 hours.")
 	}
 	if err := v.Err(); err != nil {
 		return phoenix.Session{}, err

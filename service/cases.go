@@ -174,6 +174,9 @@ func (s *Service) OpenCase(ctx context.Context, a Actor, clientID int64) (int64,
 		if err != nil {
 			return err
 		}
+		if err := requireActive(org, "Assist cases"); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		today := phoenix.DateIn(now, org.Location())
 		contract, err := c.ContractOn(ctx, org.ID, today)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/phoenix-eap/phoenix"
@@ -32,10 +33,10 @@ func (s *Service) loadRequest(ctx context.Context, c *store.Conn, a Actor, id in
 		return r, phoenix.Case{}, err
 	}
 	k, err := s.loadCase(ctx, c, a, r.CaseID)
-	if err != nil {
+	if phoenix.ErrorCode(err) == phoenix.ENOTFOUND {
 		return r, k, phoenix.NotFound("Request")
 	}
-	return r, k, nil
+	return r, k, err
 }
 
 // Request returns a request's status page for provider staff.
@@ -71,9 +72,16 @@ func (s *Service) Request(ctx context.Context, a Actor, id int64) (RequestView, 
 	return v, err
 }
 
-// MyRequests returns a consultant's requests, open ones first, or every request for
-// intake and administrators.
-func (s *Service) MyRequests(ctx context.Context, a Actor, page store.Page) ([]phoenix.Request, error) {
+// RequestRow is a request in a list, with its organisation's time zone, in which its
+// due dates are local dates.
+type RequestRow struct {
+	phoenix.Request
+	OrgZone *time.Location
+}
+
+// MyRequests returns a consultant's requests, or every request for intake and
+// administrators, newest first. It makes two queries whatever the page size.
+func (s *Service) MyRequests(ctx context.Context, a Actor, page store.Page) ([]RequestRow, error) {
 	f := store.RequestFilter{Page: page}
 	switch a.User.Role {
 	case phoenix.RoleConsultant:
@@ -82,7 +90,27 @@ func (s *Service) MyRequests(ctx context.Context, a Actor, page store.Page) ([]p
 	default:
 		return nil, forbidden()
 	}
-	return s.db.Conn().Requests(ctx, f)
+	c := s.db.Conn()
+	list, err := c.Requests(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := c.Organisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	zones := make(map[int64]*time.Location, len(orgs))
+	for _, o := range orgs {
+		zones[o.ID] = o.Location()
+	}
+	rows := make([]RequestRow, len(list))
+	for i, r := range list {
+		rows[i] = RequestRow{Request: r, OrgZone: zones[r.OrganisationID]}
+		if rows[i].OrgZone == nil {
+			rows[i].OrgZone = time.UTC
+		}
+	}
+	return rows, nil
 }
 
 // Withdraw withdraws an open request, with a reason, for the case's consultant or

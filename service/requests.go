@@ -14,6 +14,17 @@ type RequestFormView struct {
 	CaseView
 	// MaxSessions is the most this request may ask for under the contract.
 	MaxSessions int
+	// Choices give, for each number of sessions the form allows, the period's total
+	// with the request and whether it would go to clinical review.
+	Choices []RequestChoice
+}
+
+// RequestChoice is one number of sessions the form allows, with the route a request
+// of that many would take.
+type RequestChoice struct {
+	Sessions       int
+	Total          int
+	ClinicalReview bool
 }
 
 // RequestForm returns the form's content for a case: the client's current period and
@@ -32,6 +43,12 @@ func (s *Service) RequestForm(ctx context.Context, a Actor, caseID int64) (Reque
 		return RequestFormView{}, err
 	}
 	v.MaxSessions = min(v.Contract.MaxExtraPerRequest, phoenix.MaxExtraLimit)
+	for n := 1; n <= v.MaxSessions; n++ {
+		counts := v.Counts
+		counts.Requested = n
+		v.Choices = append(v.Choices, RequestChoice{Sessions: n, Total: counts.Total(),
+			ClinicalReview: counts.NeedsClinicalReview(v.Contract.ClinicalThreshold)})
+	}
 	return v, nil
 }
 
@@ -48,18 +65,29 @@ func (s *Service) SubmitRequest(ctx context.Context, a Actor, caseID int64, in R
 	}
 	var out phoenix.Request
 	err := s.db.InTx(ctx, func(c *store.Conn) error {
-		prior, err := c.RequestByKey(ctx, a.User.ID, key)
-		if err == nil && prior.CaseID == caseID {
-			out = prior
-			return nil
-		}
-		if err != nil && phoenix.ErrorCode(err) != phoenix.ENOTFOUND {
-			return err
-		}
+		var err error
 		out, err = s.submitRequest(ctx, c, a, caseID, in, key)
 		return err
 	})
 	return out, err
+}
+
+// priorSubmission returns the request the actor already created with the idempotency
+// key; ok is false when the key is new. It runs under the case's lock, so a repeat that
+// arrives while the first submission is still running waits for it and finds it.
+func priorSubmission(ctx context.Context, c *store.Conn, a Actor, k phoenix.Case,
+	key string) (r phoenix.Request, ok bool, err error) {
+	r, err = c.RequestByKey(ctx, a.User.ID, key)
+	switch {
+	case phoenix.ErrorCode(err) == phoenix.ENOTFOUND:
+		return r, false, nil
+	case err != nil:
+		return r, false, err
+	case r.CaseID != k.ID:
+		return r, false, phoenix.Errorf(phoenix.ECONFLICT, "This form's submission key was "+
+			"already used for another case. Reload the form and submit again.")
+	}
+	return r, true, nil
 }
 
 func (s *Service) submitRequest(ctx context.Context, c *store.Conn, a Actor, caseID int64,
@@ -78,12 +106,18 @@ func (s *Service) submitRequest(ctx context.Context, c *store.Conn, a Actor, cas
 	if k, err = c.LockCase(ctx, caseID); err != nil {
 		return phoenix.Request{}, err
 	}
+	if prior, ok, err := priorSubmission(ctx, c, a, k, key); err != nil || ok {
+		return prior, err
+	}
 	client, err := c.Client(ctx, k.ClientID)
 	if err != nil {
 		return phoenix.Request{}, err
 	}
 	org, err := c.Organisation(ctx, k.OrganisationID)
 	if err != nil {
+		return phoenix.Request{}, err
+	}
+	if err := requireActive(org, "extra sessions requests"); err != nil {
 		return phoenix.Request{}, err
 	}
 	now := s.clock.Now()

@@ -20,6 +20,8 @@ type Jobs interface {
 	SendEmail(ctx context.Context, tx *sql.Tx, emailID int64) error
 	// ScheduleTimer queues a request's timer to fire at the given instant.
 	ScheduleTimer(ctx context.Context, tx *sql.Tx, requestID int64, kind TimerKind, at time.Time) error
+	// QueueImport queues the job that checks and imports a CSV file of clients.
+	QueueImport(ctx context.Context, tx *sql.Tx, importID int64) error
 }
 
 // Config holds what the service needs beyond its collaborators.

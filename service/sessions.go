@@ -28,9 +28,9 @@ func (s *Service) Session(ctx context.Context, a Actor, id int64) (SessionView, 
 	if err != nil {
 		return SessionView{}, err
 	}
-	k, err := s.loadCase(ctx, c, a, ses.CaseID)
+	k, err := s.loadSessionCase(ctx, c, a, ses)
 	if err != nil {
-		return SessionView{}, phoenix.NotFound("Appointment")
+		return SessionView{}, err
 	}
 	client, err := c.Client(ctx, k.ClientID)
 	if err != nil {
@@ -44,6 +44,17 @@ func (s *Service) Session(ctx context.Context, a Actor, id int64) (SessionView, 
 		CanChange: canActOnCase(a, k) && ses.Status == phoenix.SessionScheduled}, nil
 }
 
+// loadSessionCase returns the case of a session the actor may see. A session of a case
+// the actor may not see is "not found", like one that does not exist.
+func (s *Service) loadSessionCase(ctx context.Context, c *store.Conn, a Actor,
+	ses phoenix.Session) (phoenix.Case, error) {
+	k, err := s.loadCase(ctx, c, a, ses.CaseID)
+	if phoenix.ErrorCode(err) == phoenix.ENOTFOUND {
+		return k, phoenix.NotFound("Appointment")
+	}
+	return k, err
+}
+
 // SetSessionStatus records what happened to a scheduled session: completed, cancelled
 // with notice, late cancellation or did not attend.
 func (s *Service) SetSessionStatus(ctx context.Context, a Actor, id int64, status phoenix.SessionStatus) error {
@@ -52,12 +63,20 @@ func (s *Service) SetSessionStatus(ctx context.Context, a Actor, id int64, statu
 		if err != nil {
 			return err
 		}
-		k, err := s.loadCase(ctx, c, a, ses.CaseID)
+		k, err := s.loadSessionCase(ctx, c, a, ses)
 		if err != nil {
-			return phoenix.NotFound("Appointment")
+			return err
 		}
 		if !canActOnCase(a, k) {
 			return forbidden()
+		}
+		// Changes of one case's sessions run one at a time, so two changes of the same
+		// session cannot both find it scheduled.
+		if _, err := c.LockCase(ctx, k.ID); err != nil {
+			return err
+		}
+		if ses, err = c.Session(ctx, id); err != nil {
+			return err
 		}
 		now := s.clock.Now()
 		if err := checkStatusChange(ses, status, now); err != nil {

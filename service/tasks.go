@@ -20,8 +20,11 @@ func (s *Service) Task(ctx context.Context, a Actor, id int64) (TaskView, error)
 		return TaskView{}, err
 	}
 	k, err := s.loadCase(ctx, c, a, t.CaseID)
-	if err != nil {
+	if phoenix.ErrorCode(err) == phoenix.ENOTFOUND {
 		return TaskView{}, phoenix.NotFound("Task")
+	}
+	if err != nil {
+		return TaskView{}, err
 	}
 	v := TaskView{Task: TaskItem{Task: t, Flame: t.ActionableBy(a.User)},
 		CaseView: CaseView{Case: k, CanAct: canActOnCase(a, k)}}

@@ -143,14 +143,6 @@ func (c *Conn) ClinicalQueue(ctx context.Context, page Page) ([]ClinicalQueueIte
 	return out, nil
 }
 
-// CountClinicalQueue returns how many requests await a clinical decision.
-func (c *Conn) CountClinicalQueue(ctx context.Context) (int, error) {
-	var n int
-	err := c.queryRow(ctx, `SELECT count(*) FROM requests WHERE state = ?`,
-		phoenix.StateAwaitingClinicalDecision).Scan(&n)
-	return n, err
-}
-
 func (c *Conn) requestsByID(ctx context.Context, ids []int64) (map[int64]phoenix.Request, error) {
 	in, args := inList(ids)
 	rows, err := c.query(ctx, `SELECT `+requestColumns+` FROM requests WHERE id IN (`+in+`)`,

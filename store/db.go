@@ -29,6 +29,7 @@ type DB struct {
 	sql     *sql.DB
 	dialect Dialect
 	source  string
+	queries queryCount
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.
@@ -131,19 +132,29 @@ func (db *DB) Source() string { return db.source }
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // Conn returns a handle that runs each query on its own, outside any transaction.
-func (db *DB) Conn() *Conn { return &Conn{q: db.sql, d: db.dialect} }
+func (db *DB) Conn() *Conn { return &Conn{q: db.counted(db.sql), d: db.dialect} }
 
 // InTx runs fn in a transaction, committing when fn returns nil and rolling back
 // otherwise. On SQLite the transaction holds the database's write lock throughout.
+//
+// A statement that fails ends the transaction on both databases: PostgreSQL refuses
+// every later statement of a transaction once one has failed, so InTx rolls back after
+// a failed statement even when fn goes on and returns nil, which makes SQLite behave
+// the same way. fn should return such errors rather than try another statement.
 func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	conn := &Conn{q: tx, d: db.dialect, tx: tx}
+	conn := &Conn{q: db.counted(tx), d: db.dialect, tx: tx}
 	if err := fn(conn); err != nil {
 		_ = tx.Rollback()
 		return err
+	}
+	if conn.failed != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("transaction rolled back because a statement in it failed: %w",
+			conn.failed)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("committing transaction: %w", err)
@@ -162,6 +173,9 @@ type Conn struct {
 	q  querier
 	d  Dialect
 	tx *sql.Tx
+	// failed is the first error of an exec, query or insert inside the transaction.
+	// Errors of queryRow surface in the caller's Scan and are not seen here.
+	failed error
 }
 
 // Tx returns the transaction, or nil outside one. The job queue inserts its jobs
@@ -169,11 +183,13 @@ type Conn struct {
 func (c *Conn) Tx() *sql.Tx { return c.tx }
 
 func (c *Conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.q.ExecContext(ctx, c.d.rebind(query), args...)
+	res, err := c.q.ExecContext(ctx, c.d.rebind(query), args...)
+	return res, c.check(err)
 }
 
 func (c *Conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, c.d.rebind(query), args...)
+	rows, err := c.q.QueryContext(ctx, c.d.rebind(query), args...)
+	return rows, c.check(err)
 }
 
 func (c *Conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
@@ -184,5 +200,18 @@ func (c *Conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row
 func (c *Conn) insert(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64
 	err := c.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
-	return id, err
+	return id, c.check(err)
+}
+
+// check converts a constraint violation into a *ConstraintError and records the first
+// failed statement of a transaction.
+func (c *Conn) check(err error) error {
+	if err == nil {
+		return nil
+	}
+	err = constraintError(err)
+	if c.tx != nil && c.failed == nil {
+		c.failed = err
+	}
+	return err
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -20,9 +21,21 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+// migrationLockID is the PostgreSQL advisory lock that Migrate holds. It differs from
+// goose's own lock ID, so goose can still take that one on another connection.
+const migrationLockID int64 = 0x70686f656e6978 // "phoenix" in ASCII
+
 // Migrate brings Phoenix's tables and the job queue's tables up to date. On PostgreSQL
-// it holds an advisory lock meanwhile, so that servers starting together migrate once.
+// it holds an advisory lock meanwhile, so that servers starting together migrate one
+// after the other: the first applies the migrations and the rest find nothing to do.
 func (db *DB) Migrate(ctx context.Context, logger *slog.Logger) error {
+	if db.dialect == Postgres {
+		unlock, err := db.lockMigrations(ctx, logger)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	provider, err := db.gooseProvider(logger)
 	if err != nil {
 		return err
@@ -35,6 +48,35 @@ func (db *DB) Migrate(ctx context.Context, logger *slog.Logger) error {
 		logger.Info("migration applied", "version", r.Source.Version, "duration", r.Duration)
 	}
 	return db.migrateJobQueue(ctx, logger)
+}
+
+// lockMigrations waits up to five minutes for the migration lock, on a connection of
+// its own that the returned function unlocks and releases. goose locks its own
+// migrations, but River's migrator (rivermigrate, v0.51) takes no lock: two servers
+// migrating one new database at once would both try to create River's tables.
+func (db *DB) lockMigrations(ctx context.Context, logger *slog.Logger) (func(), error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to take the migration lock: %w", err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if _, err := conn.ExecContext(wait, `SELECT pg_advisory_lock($1)`, migrationLockID); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("waiting for the migration lock, which another server "+
+			"migrating this database holds: %w", err)
+	}
+	return func() {
+		// A session lock outlives a connection that returns to the pool, so unlock
+		// first; closing the connection unlocks too should that fail.
+		_, err := conn.ExecContext(context.WithoutCancel(ctx),
+			`SELECT pg_advisory_unlock($1)`, migrationLockID)
+		if err != nil {
+			logger.Warn("releasing the migration lock failed", "error", err)
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
 }
 
 // MigrationsCurrent reports whether every migration has been applied.

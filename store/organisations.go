@@ -116,8 +116,14 @@ type Closure struct {
 
 // AddClosure stores a closure day.
 func (c *Conn) AddClosure(ctx context.Context, k Closure, now time.Time) (int64, error) {
-	return c.insert(ctx, `INSERT INTO closures (organisation_id, day, name, created_at)
+	id, err := c.insert(ctx, `INSERT INTO closures (organisation_id, day, name, created_at)
 		VALUES (?, ?, ?, ?)`, nullID(k.OrganisationID), dateValue(k.Day), k.Name, atValue(now))
+	if isUniqueViolation(err) {
+		msg := "That day is already a closure day."
+		return 0, &phoenix.Error{Code: phoenix.ECONFLICT, Message: msg,
+			Fields: map[string]string{"date": msg}}
+	}
+	return id, err
 }
 
 // DeleteClosure removes a closure day.

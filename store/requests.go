@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/phoenix-eap/phoenix"
 )
@@ -41,7 +42,13 @@ func (c *Conn) CreateRequest(ctx context.Context, r phoenix.Request, createdBy i
 		dateValue(r.Counts.Period.End), r.Counts.Completed, r.Counts.Upcoming,
 		r.Counts.Remaining, r.Threshold, atValue(r.SubmittedAt), optAt(r.ReceivedAt),
 		optAt(r.Goal), optAt(r.Deadline))
-	if isUniqueViolation(err) {
+	if ce, ok := AsConstraintError(err); ok && ce.Kind == UniqueConstraint {
+		// Both databases name the index's columns or the index itself:
+		// requests.created_by, requests.idempotency_key or requests_idempotency.
+		if strings.Contains(ce.Name, "idempotency") {
+			return 0, phoenix.Errorf(phoenix.ECONFLICT, "This form was already submitted; "+
+				"the request list shows the request it created.")
+		}
 		return 0, phoenix.Errorf(phoenix.ECONFLICT, "The case already has an open request.")
 	}
 	return id, err
@@ -117,7 +124,9 @@ func (c *Conn) Requests(ctx context.Context, f RequestFilter) ([]phoenix.Request
 	q := `SELECT ` + requestColumns + ` FROM requests` + w.String()
 	switch {
 	case f.OrderByDeadline:
-		q += ` ORDER BY deadline_at, id`
+		// Requests without a deadline, still in clinical review, come last: SQLite
+		// sorts NULL first and PostgreSQL last, so the order is spelled out.
+		q += ` ORDER BY deadline_at IS NULL, deadline_at, id`
 	case f.OrderBySubmitted:
 		q += ` ORDER BY submitted_at, id`
 	default:

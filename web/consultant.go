@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -72,9 +73,11 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request, a service.Actor
 	if err != nil {
 		return err
 	}
-	s.respond(w, r, "session", v, map[string]any{"session": toSessionJSON(v.Session, v.ClientName),
+	m := map[string]any{"session": toSessionJSON(v.Session, v.ClientName),
 		"parent_case": v.Case.Reference(), "parent_case_url": fmt.Sprintf("/cases/%d", v.Case.ID),
-		"consultant": v.Consultant.Name, "can_change": v.CanChange})
+		"consultant": v.Consultant.Name, "can_change": v.CanChange}
+	// The template reads .Err, which only a rejected status change sets.
+	s.respond(w, r, "session", sessionPage{SessionView: v}, m)
 	return nil
 }
 
@@ -98,7 +101,8 @@ func (s *Server) sessionStatus(w http.ResponseWriter, r *http.Request, a service
 			if verr != nil {
 				return verr
 			}
-			s.render(w, r, http.StatusUnprocessableEntity, "session", sessionPage{v, err})
+			s.render(w, r, http.StatusUnprocessableEntity, "session", sessionPage{SessionView: v,
+				Err: phoenix.ErrorMessage(err), Status: in.Status})
 			return nil
 		}
 		return err
@@ -108,10 +112,12 @@ func (s *Server) sessionStatus(w http.ResponseWriter, r *http.Request, a service
 	return nil
 }
 
-// sessionPage is the appointment page with a rejected status change.
+// sessionPage is the appointment page, with the message and the choice of a rejected
+// status change.
 type sessionPage struct {
 	service.SessionView
-	Err error
+	Err    string
+	Status string
 }
 
 func (s *Server) cases(w http.ResponseWriter, r *http.Request, a service.Actor) error {
@@ -210,6 +216,8 @@ type bookPage struct {
 	Input  service.BookingInput
 	Fields map[string]string
 	Error  string
+	// Link points at the open request that blocks the booking, if one does.
+	Link string
 }
 
 func (s *Server) bookForm(w http.ResponseWriter, r *http.Request, a service.Actor) error {
@@ -221,11 +229,14 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request, a service.Acto
 	if err != nil {
 		return err
 	}
-	in := service.BookingInput{Mode: string(phoenix.ModeInPerson), Start: "09:00", End: "09:50"}
-	if v.Consultant != nil {
-		in.TimeZone = v.Consultant.TimeZone
+	if !v.CanAct || v.Consultant == nil {
+		return phoenix.Errorf(phoenix.EFORBIDDEN, "Only the case's consultant and intake book "+
+			"sessions, once a consultant is selected.")
 	}
-	s.render(w, r, http.StatusOK, "book", bookPage{Case: v, Input: in})
+	in := service.BookingInput{Mode: string(phoenix.ModeInPerson), Start: "09:00", End: "09:50",
+		TimeZone: v.Consultant.TimeZone}
+	s.respond(w, r, "book", bookPage{Case: v, Input: in}, map[string]any{"case_id": v.Case.ID,
+		"defaults": in, "modes": phoenix.SessionModes})
 	return nil
 }
 
@@ -248,8 +259,13 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, a service.Actor) e
 		if verr != nil {
 			return verr
 		}
-		s.render(w, r, statusOf(code), "book", bookPage{Case: v, Input: in,
-			Fields: phoenix.ErrorFields(err), Error: phoenix.ErrorMessage(err)})
+		p := bookPage{Case: v, Input: in, Fields: phoenix.ErrorFields(err),
+			Error: phoenix.ErrorMessage(err)}
+		var e *phoenix.Error
+		if errors.As(err, &e) {
+			p.Link = e.Link
+		}
+		s.render(w, r, statusOf(code), "book", p)
 		return nil
 	}
 	redirectOrJSON(w, r, fmt.Sprintf("/cases/%d?flash=Session+booked", id), http.StatusCreated,

@@ -151,3 +151,17 @@ func toCaseJSON(v service.CaseView) map[string]any {
 	}
 	return m
 }
+
+type choiceJSON struct {
+	Sessions       int  `json:"sessions"`
+	Total          int  `json:"total"`
+	ClinicalReview bool `json:"clinical_review"`
+}
+
+func toChoicesJSON(choices []service.RequestChoice) []choiceJSON {
+	out := make([]choiceJSON, len(choices))
+	for i, c := range choices {
+		out[i] = choiceJSON{Sessions: c.Sessions, Total: c.Total, ClinicalReview: c.ClinicalReview}
+	}
+	return out
+}

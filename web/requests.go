@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -51,7 +52,7 @@ func (s *Server) requestForm(w http.ResponseWriter, r *http.Request, a service.A
 		writeJSON(w, http.StatusOK, map[string]any{"case_id": v.Case.ID,
 			"counts": toCountsJSON(v.Counts), "max_sessions": v.MaxSessions,
 			"clinical_threshold": v.Contract.ClinicalThreshold, "today": v.Today.String(),
-			"idempotency_key": in.IdempotencyKey})
+			"idempotency_key": in.IdempotencyKey, "choices": toChoicesJSON(v.Choices)})
 		return nil
 	}
 	s.render(w, r, http.StatusOK, "request_form", requestFormPage{Form: v, Input: in,
@@ -82,7 +83,8 @@ func (s *Server) submitRequest(w http.ResponseWriter, r *http.Request, a service
 		p := requestFormPage{Form: v, Input: in, Fields: phoenix.ErrorFields(err),
 			Error: phoenix.ErrorMessage(err), TaskID: r.PostFormValue("task"),
 			Requestors: phoenix.Requestors, Pathways: phoenix.Pathways}
-		if e, ok := err.(*phoenix.Error); ok {
+		var e *phoenix.Error
+		if errors.As(err, &e) {
 			p.Link = e.Link
 		}
 		s.render(w, r, statusOf(code), "request_form", p)
@@ -95,12 +97,16 @@ func (s *Server) submitRequest(w http.ResponseWriter, r *http.Request, a service
 
 func (s *Server) myRequests(w http.ResponseWriter, r *http.Request, a service.Actor) error {
 	page, n := pageParam(r)
-	list, err := s.svc.MyRequests(r.Context(), a, page)
+	rows, err := s.svc.MyRequests(r.Context(), a, page)
 	if err != nil {
 		return err
 	}
-	s.respond(w, r, "requests", map[string]any{"Requests": list, "Page": n,
-		"More": len(list) == page.Limit},
+	list := make([]phoenix.Request, len(rows))
+	for i, row := range rows {
+		list[i] = row.Request
+	}
+	s.respond(w, r, "requests", map[string]any{"Requests": rows, "Page": n,
+		"More": len(rows) == page.Limit},
 		map[string]any{"requests": toRequestsJSON(list), "page": n})
 	return nil
 }

@@ -28,7 +28,8 @@ type Main struct {
 	Logger *slog.Logger
 	// LogOutput receives the logs; it defaults to standard error.
 	LogOutput io.Writer
-	// Clock is the clock in use; a *phoenix.SetClock in demo mode with --now.
+	// Clock is the clock in use; a *phoenix.SetClock in demo mode with --now. A clock
+	// set before Run is kept, so that tests can give several servers one clock.
 	Clock   phoenix.Clock
 	DB      *store.DB
 	Service *service.Service
@@ -84,6 +85,9 @@ func (m *Main) Run(ctx context.Context) error {
 }
 
 func (m *Main) setClock() error {
+	if m.Clock != nil {
+		return nil
+	}
 	m.Clock = phoenix.SystemClock{}
 	if m.Config.Now == "" {
 		return nil
@@ -116,11 +120,21 @@ func (m *Main) startServices() error {
 	m.Queue = q
 	m.Service = service.New(m.DB, m.Clock, q, m.Logger, service.Config{BaseURL: m.Config.BaseURL})
 	q.SetTimerHandler(m.Service)
+	q.SetImportHandler(m.Service)
 	return nil
 }
 
+// loadDemo loads the demo data through a service whose clock stands still at the
+// start instant (--now, when set), so that every timestamp the data hold is that
+// instant and two loads with the same --now store the same data.
 func (m *Main) loadDemo(ctx context.Context) error {
-	accounts, loaded, err := demo.Load(ctx, m.Service, m.DB)
+	at := m.Clock.Now()
+	if m.Config.Now != "" {
+		at, _ = time.Parse(time.RFC3339, m.Config.Now)
+	}
+	loader := service.New(m.DB, stoppedClock(at), m.Queue, m.Logger,
+		service.Config{BaseURL: m.Config.BaseURL})
+	accounts, loaded, err := demo.Load(ctx, loader, m.DB)
 	if err != nil {
 		return fmt.Errorf("loading demo data: %w", err)
 	}
@@ -132,9 +146,14 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	for _, u := range accounts {
 		fmt.Fprintf(&b, "\n  %-40s %s", u.Email, u.Role.Label())
 	}
-	m.Logger.Info("demo accounts, password "+demo.Password+":"+b.String())
+	m.Logger.Info("demo accounts, password " + demo.Password + ":" + b.String())
 	return nil
 }
+
+// stoppedClock always reads the same instant.
+type stoppedClock time.Time
+
+func (c stoppedClock) Now() time.Time { return time.Time(c) }
 
 func (m *Main) listen() error {
 	srv, err := web.New(web.Config{Service: m.Service, Logger: m.Logger,

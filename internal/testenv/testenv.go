@@ -162,6 +162,7 @@ func New(t testing.TB, dsn string, opts Options) *Env {
 	env.Svc = service.New(db, env.Clock, env.Queue, logger,
 		service.Config{BaseURL: "http://phoenix.test"})
 	env.Queue.SetTimerHandler(env.Svc)
+	env.Queue.SetImportHandler(env.Svc)
 	if !opts.NoQueue {
 		if err := env.Queue.Start(ctx); err != nil {
 			t.Fatalf("starting job queue: %v", err)
