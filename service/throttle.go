@@ -83,8 +83,10 @@ type throttleKey struct {
 	subject string
 }
 
-// signInKeys returns the subjects of a sign-in attempt, always in the same order so
+// signInKeys returns the subjects of a sign-in attempt, always in the same order, so
 // that concurrent attempts lock their rows in the same order.
+// NOTE: anyone with an email address can keep its account locked by failing 5 times
+// every 15 minutes; docs/accounts.md gives the trade-off.
 func signInKeys(email, ip string) []throttleKey {
 	return []throttleKey{{accountRule, email}, {addressRule, ip}}
 }

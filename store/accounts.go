@@ -181,6 +181,8 @@ func (c *Conn) SaveSecuritySettings(ctx context.Context, s SecuritySettings) err
 }
 
 // TwoFactor is a user's TOTP secret and the latest time step accepted.
+// NOTE: the secret is stored in clear, because codes are computed from it, so a copy of
+// the database gives the second factor (not the password).
 type TwoFactor struct {
 	UserID    int64
 	Secret    string

@@ -114,7 +114,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, a service.Actor)
 	return nil
 }
 
-// reviewJSON is a request as an organisation reviewer's API client sees it. It is
+// reviewJSON is a request as an organisation reviewer's API client receives it. It is
 // built from service.ReviewItem only, never from the provider's shapes in json.go, so
 // nothing that identifies the client can reach it. Dates are local dates in the
 // organisation's time zone.
