@@ -147,8 +147,8 @@ func auditEntries(ctx context.Context, c *store.Conn, events []phoenix.AuditEven
 	return out, nil
 }
 
-// MaxAuditExport is the most events one CSV export holds; a search that matches more
-// is rejected with a request to narrow it, rather than cut short without notice.
+// MaxAuditExport is the maximum number of events in one CSV export. A search that
+// matches more is rejected with a request to narrow it, rather than cut short.
 const MaxAuditExport = 100_000
 
 // auditExportChunk is how many events each query of an export reads, so that no

@@ -88,8 +88,8 @@ func duplicateOf(ctx context.Context, c *store.Conn, k phoenix.Client) (phoenix.
 			}
 		}
 	}
-	found, err := c.ClientsByBirth(ctx, []store.BirthKey{{OrganisationID: k.OrganisationID,
-		DateOfBirth: k.DateOfBirth}})
+	found, err := c.ClientsByIdentity(ctx, []store.IdentityKey{{OrganisationID: k.OrganisationID,
+		LastName: k.LastName, DateOfBirth: k.DateOfBirth}})
 	if err != nil {
 		return phoenix.Client{}, "", false, err
 	}
@@ -220,8 +220,8 @@ type ClientView struct {
 }
 
 // Client returns a client's record and their Assist cases, and records the view in the
-// audit log. Intake and administrators only: a consultant sees their own clients on
-// the case page, and organisation reviewers never see clients.
+// audit log. Intake and administrators only. A consultant reads their own clients'
+// details on the case page, and organisation reviewers never get client details.
 func (s *Service) Client(ctx context.Context, a Actor, id int64) (ClientView, error) {
 	if !canManageClients(a) {
 		return ClientView{}, forbidden()
@@ -236,6 +236,7 @@ func (s *Service) Client(ctx context.Context, a Actor, id int64) (ClientView, er
 		return ClientView{}, err
 	}
 	v.CanOpenCase = a.Is(phoenix.RoleIntake) && v.Organisation.Active
+
 	cases, err := c.Cases(ctx, store.CaseFilter{ClientID: k.ID, Page: store.Page{Limit: 200}})
 	if err != nil {
 		return ClientView{}, err
@@ -252,6 +253,7 @@ func (s *Service) Client(ctx context.Context, a Actor, id int64) (ClientView, er
 		v.Cases = append(v.Cases, CaseSummary{Case: kc, ClientName: k.Name(),
 			Consultant: users[kc.ConsultantID].Name})
 	}
+
 	err = s.audit(ctx, c, a, "view", "client", k.ID, k.ID, 0, "")
 	return v, err
 }
@@ -262,9 +264,9 @@ type ClientSummary struct {
 	Organisation string
 }
 
-// Clients returns one page of clients ordered by name; search keeps those whose first
-// name, last name or email starts with it. A search is recorded in the audit log, since
-// its results show personal details. Intake and administrators only.
+// Clients returns one page of clients ordered by name. A search keeps those whose first
+// name, last name or email starts with it, and is recorded in the audit log, since its
+// results show personal details. Intake and administrators only.
 func (s *Service) Clients(ctx context.Context, a Actor, search string, page store.Page) ([]ClientSummary, error) {
 	if !canManageClients(a) {
 		return nil, forbidden()

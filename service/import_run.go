@@ -24,9 +24,9 @@ type pendingClient struct {
 // a client added since the rows were checked.
 var errImportRejected = errors.New("import rejected")
 
-// RunImport checks every row of an import and, when all are good, imports them in one
-// transaction; otherwise it records each bad row and imports nothing. The job queue
-// calls it, and calls it again after an internal error: an import that has finished is
+// RunImport checks every row of an import. When all are good it imports them in one
+// transaction, and otherwise it records each bad row and imports nothing. The job
+// queue calls it again after an internal error. An import that has finished is then
 // left as it is, and one cut short starts over, since nothing of it was committed.
 func (s *Service) RunImport(ctx context.Context, id int64) error {
 	c := s.db.Conn()
@@ -194,19 +194,19 @@ func duplicatesInFile(pending []pendingClient) []store.ImportProblem {
 // existingDuplicates reports each row whose person or email is already a client.
 func existingDuplicates(ctx context.Context, c *store.Conn, pending []pendingClient) ([]store.ImportProblem, error) {
 	emails := make([]string, 0, len(pending))
-	births := make([]store.BirthKey, 0, len(pending))
+	identities := make([]store.IdentityKey, 0, len(pending))
 	for _, p := range pending {
 		if p.client.Email != "" {
 			emails = append(emails, p.client.Email)
 		}
-		births = append(births, store.BirthKey{OrganisationID: p.client.OrganisationID,
-			DateOfBirth: p.client.DateOfBirth})
+		identities = append(identities, store.IdentityKey{OrganisationID: p.client.OrganisationID,
+			LastName: p.client.LastName, DateOfBirth: p.client.DateOfBirth})
 	}
 	withEmail, err := c.ClientsByEmail(ctx, emails)
 	if err != nil {
 		return nil, err
 	}
-	withBirth, err := c.ClientsByBirth(ctx, births)
+	withIdentity, err := c.ClientsByIdentity(ctx, identities)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func existingDuplicates(ctx context.Context, c *store.Conn, pending []pendingCli
 		byEmail[strings.ToLower(k.Email)] = k
 	}
 	byIdentity := map[string]phoenix.Client{}
-	for _, k := range withBirth {
+	for _, k := range withIdentity {
 		byIdentity[identityKey(k)] = k
 	}
 

@@ -46,10 +46,12 @@ func (c *Conn) LockClients(ctx context.Context) error {
 	return err
 }
 
-// BirthKey is an organisation and a date of birth, the part of a client's identity
-// that the duplicate search can look up by index.
-type BirthKey struct {
+// IdentityKey is the organisation, last name and date of birth of a client, the part
+// of a person's identity that the duplicate search looks up. The caller compares the
+// first names.
+type IdentityKey struct {
 	OrganisationID int64
+	LastName       string
 	DateOfBirth    phoenix.Date
 }
 
@@ -82,24 +84,19 @@ func (c *Conn) ClientsByEmail(ctx context.Context, emails []string) ([]phoenix.C
 	return out, nil
 }
 
-// ClientsByBirth returns the clients of each key's organisation born on its date.
-func (c *Conn) ClientsByBirth(ctx context.Context, keys []BirthKey) ([]phoenix.Client, error) {
-	byOrg := map[int64][]any{}
+// ClientsByIdentity returns the clients that may match one of keys: those of a key's
+// organisation with one of the dates of birth and, ignoring case, one of the last
+// names of that organisation's keys. It may return clients that pair one key's date
+// with another's name, so the caller compares each match with its key.
+func (c *Conn) ClientsByIdentity(ctx context.Context, keys []IdentityKey) ([]phoenix.Client, error) {
+	byOrg := map[int64][]IdentityKey{}
 	for _, k := range keys {
-		byOrg[k.OrganisationID] = append(byOrg[k.OrganisationID], dateValue(k.DateOfBirth))
+		byOrg[k.OrganisationID] = append(byOrg[k.OrganisationID], k)
 	}
 	var out []phoenix.Client
-	for orgID, dates := range byOrg {
-		for start := 0; start < len(dates); start += duplicateBatch {
-			part := dates[start:min(start+duplicateBatch, len(dates))]
-			marks := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
-			rows, err := c.query(ctx, `SELECT `+clientColumns+` FROM clients
-				WHERE organisation_id = ? AND date_of_birth IN (`+marks+`)`,
-				append([]any{orgID}, part...)...)
-			if err != nil {
-				return nil, err
-			}
-			found, err := collect(rows, scanClient)
+	for orgID, list := range byOrg {
+		for start := 0; start < len(list); start += duplicateBatch {
+			found, err := c.clientsByIdentity(ctx, orgID, list[start:min(start+duplicateBatch, len(list))])
 			if err != nil {
 				return nil, err
 			}
@@ -107,6 +104,33 @@ func (c *Conn) ClientsByBirth(ctx context.Context, keys []BirthKey) ([]phoenix.C
 		}
 	}
 	return out, nil
+}
+
+func (c *Conn) clientsByIdentity(ctx context.Context, orgID int64, keys []IdentityKey) ([]phoenix.Client, error) {
+	dates, names := map[phoenix.Date]bool{}, map[string]bool{}
+	args := []any{orgID}
+	for _, k := range keys {
+		if !dates[k.DateOfBirth] {
+			dates[k.DateOfBirth] = true
+			args = append(args, dateValue(k.DateOfBirth))
+		}
+	}
+	nDates := len(args) - 1
+	for _, k := range keys {
+		name := strings.ToLower(k.LastName)
+		if !names[name] {
+			names[name] = true
+			args = append(args, name)
+		}
+	}
+	marks := func(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+	rows, err := c.query(ctx, `SELECT `+clientColumns+` FROM clients
+		WHERE organisation_id = ? AND date_of_birth IN (`+marks(nDates)+`)
+			AND lower(last_name) IN (`+marks(len(names))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanClient)
 }
 
 // insertBatch is how many rows one multi-row INSERT stores: 500 clients use 5,000
@@ -185,7 +209,8 @@ func auditWhere(f AuditFilter) where {
 	return w
 }
 
-// CountAudit returns how many audit events match the filter; its page is ignored.
+// CountAudit returns the number of audit events that match the filter. The filter's
+// page is ignored.
 func (c *Conn) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	w := auditWhere(f)
 	var n int
@@ -201,7 +226,7 @@ type AuditCursor struct {
 }
 
 // AuditBefore returns up to limit audit events that match the filter and come after
-// the cursor in newest-first order; a zero cursor starts at the newest. Unlike offset
+// the cursor in newest-first order. A zero cursor starts at the newest. Unlike offset
 // pages, the parts neither repeat nor skip events when new ones are appended meanwhile.
 func (c *Conn) AuditBefore(ctx context.Context, f AuditFilter, after AuditCursor,
 	limit int) ([]phoenix.AuditEvent, error) {

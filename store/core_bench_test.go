@@ -171,7 +171,7 @@ func BenchmarkRequestList(b *testing.B) {
 			}},
 			{"organisation", func(i int) store.RequestFilter {
 				return store.RequestFilter{OrganisationID: w.orgs[i%benchOrgs],
-					States: []phoenix.RequestState{phoenix.StateAwaitingOrganisation},
+					States:          []phoenix.RequestState{phoenix.StateAwaitingOrganisation},
 					OrderByDeadline: true}
 			}},
 		}

@@ -137,10 +137,10 @@ func (db *DB) Conn() *Conn { return &Conn{q: db.counted(db.sql), d: db.dialect} 
 // InTx runs fn in a transaction, committing when fn returns nil and rolling back
 // otherwise. On SQLite the transaction holds the database's write lock throughout.
 //
-// A statement that fails ends the transaction on both databases: PostgreSQL refuses
+// A statement that fails ends the transaction on both databases. PostgreSQL rejects
 // every later statement of a transaction once one has failed, so InTx rolls back after
-// a failed statement even when fn goes on and returns nil, which makes SQLite behave
-// the same way. fn should return such errors rather than try another statement.
+// a failed statement even when fn goes on and returns nil, and SQLite then behaves the
+// same way. fn should return such errors rather than try another statement.
 func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {

@@ -25,8 +25,8 @@ type recorder struct {
 func newRecorder() recorder { return recorder{mu: &sync.Mutex{}, messages: &[]string{}} }
 
 func (r recorder) Enabled(context.Context, slog.Level) bool { return true }
-func (r recorder) WithAttrs([]slog.Attr) slog.Handler      { return r }
-func (r recorder) WithGroup(string) slog.Handler           { return r }
+func (r recorder) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r recorder) WithGroup(string) slog.Handler            { return r }
 func (r recorder) Handle(_ context.Context, rec slog.Record) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -148,33 +148,34 @@ func newID(t testing.TB) func(int64, error) int64 {
 }
 
 // wantCode fails the test unless err carries the phoenix error code.
-func wantCode(t testing.TB, what string, err error, code string) {
+func wantCode(t testing.TB, call string, err error, code string) {
 	t.Helper()
 	if got := phoenix.ErrorCode(err); got != code {
-		t.Errorf("%s: error code = %q (%v), want %q", what, got, err, code)
+		t.Errorf("%s: error code = %q (%v), want %q", call, got, err, code)
 	}
 }
 
 // wantConstraint fails the test unless err is a violation of the kind on the table.
-func wantConstraint(t testing.TB, what string, err error, kind store.ConstraintKind, table string) {
+func wantConstraint(t testing.TB, call string, err error, kind store.ConstraintKind, table string) {
 	t.Helper()
 	var ce *store.ConstraintError
 	if !errors.As(err, &ce) {
-		t.Errorf("%s: error = %v, want a %s constraint error", what, err, kind)
+		t.Errorf("%s: error = %v, want a %s constraint error", call, err, kind)
 		return
 	}
 	if ce.Kind != kind {
-		t.Errorf("%s: constraint kind = %q, want %q (%v)", what, ce.Kind, kind, err)
+		t.Errorf("%s: constraint kind = %q, want %q (%v)", call, ce.Kind, kind, err)
 	}
 	if table != "" && ce.Table != "" && ce.Table != table {
-		t.Errorf("%s: constraint table = %q, want %q", what, ce.Table, table)
+		t.Errorf("%s: constraint table = %q, want %q", call, ce.Table, table)
 	}
 	if !strings.Contains(err.Error(), string(kind)+" constraint failed") {
-		t.Errorf("%s: message %q does not name the %s constraint", what, err, kind)
+		t.Errorf("%s: message %q does not name the %s constraint", call, err, kind)
 	}
 }
 
-// count returns the number of rows of table that match where, which must hold no ?.
+// count returns the number of rows of table that match where, which must contain no
+// ? placeholder.
 func count(t testing.TB, db *store.DB, table, where string) int {
 	t.Helper()
 	q := fmt.Sprintf("SELECT count(*) FROM %s", table)
@@ -291,7 +292,8 @@ func TestInTx(t *testing.T) {
 
 		errStop := errors.New("stop")
 		err := w.db.InTx(ctx, func(c *store.Conn) error {
-			if _, err := c.AddClosure(ctx, closure, t0); err != nil {
+			other := store.Closure{Day: phoenix.MustParseDate("2026-12-29"), Name: "Shutdown"}
+			if _, err := c.AddClosure(ctx, other, t0); err != nil {
 				return err
 			}
 			return errStop

@@ -339,7 +339,7 @@ func walkConsultantPath(t *testing.T, w *webClient, csrf string) consultantPath 
 			t.Errorf("Assist case page lacks %q", want)
 		}
 	}
-	p.taskID = mustFind(t, k.body, `<span class="flame"[^>]*>[^<]*</span>\s*<a href="/tasks/(\d+)">`+
+	p.taskID = mustFind(t, k.body, `<svg class="flame"[^>]*>.*?</svg>\s*<a href="/tasks/(\d+)">`+
 		`(?:Select Consultant|Next Steps|Waiting for Appointment Completion)</a>`)
 
 	task := w.page("/tasks/" + p.taskID)

@@ -22,9 +22,9 @@ import (
 )
 
 // TestTwoServers runs two Phoenix servers on one PostgreSQL database, as two servers
-// behind a load balancer: a request submitted through one is decided through the
-// other, a session cookie from one works on the other, each email is sent once, each
-// timer fires once, and when one server stops the other finishes the queued work.
+// behind a load balancer. A request submitted through one is decided through the
+// other, and a session cookie from one works on the other. Each email is sent once and
+// each timer fires once. When one server stops, the other finishes the queued work.
 func TestTwoServers(t *testing.T) {
 	dsn := testenv.PostgresDSN(t)
 	ctx := context.Background()
@@ -54,7 +54,7 @@ func TestTwoServers(t *testing.T) {
 	consultant := signIn(t, a, f.Consultant.Email)
 	reviewer := signIn(t, a, f.Reviewer.Email)
 
-	// A session cookie made by A works on B, and B's answer names the same user.
+	// A session cookie made by A works on B, and B's response names the same user.
 	var me struct {
 		User struct{ Email string } `json:"user"`
 	}
@@ -261,7 +261,7 @@ func signIn(t *testing.T, m *testServer, email string) apiSession {
 	return s
 }
 
-// call sends a JSON request to the server and decodes the JSON answer into out.
+// call sends a JSON request to the server and decodes the JSON response into out.
 func (s apiSession) call(t *testing.T, m *testServer, method, path string, in any, want int, out any) {
 	t.Helper()
 	var body io.Reader
