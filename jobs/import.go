@@ -24,9 +24,9 @@ type ImportHandler interface {
 	FailImport(ctx context.Context, importID int64, cause error) error
 }
 
-// importMaxAttempts is how often an import that meets an internal error, such as a
-// lost database connection, is tried; each try starts over, since a failed one
-// commits nothing.
+// importMaxAttempts is the number of tries of an import that meets an internal error,
+// such as a lost database connection. Each try starts over, since a failed one commits
+// nothing.
 const importMaxAttempts = 3
 
 type importWorker struct {

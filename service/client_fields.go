@@ -13,7 +13,7 @@ import (
 // Limits on a client's fields.
 const (
 	maxNameLength     = 100
-	maxEmailLength    = 254 // the longest address SMTP can carry (RFC 5321)
+	maxEmailLength    = 254 // bytes: RFC 5321 (4.5.3.1.3) limits a path, with its <>, to 256
 	maxEmployeeNumber = 30
 )
 
@@ -43,7 +43,7 @@ func checkEmail(s string) string {
 	}
 	const msg = "Email must be one address such as name@example.com, with no name or brackets around it."
 	if len(s) > maxEmailLength {
-		return fmt.Sprintf("Email must be at most %d characters.", maxEmailLength)
+		return fmt.Sprintf("Email must be at most %d bytes long.", maxEmailLength)
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Name != "" || addr.Address != s {

@@ -16,7 +16,8 @@ import (
 // MaxImportBytes is the largest CSV file of clients accepted: about 100,000 rows.
 const MaxImportBytes = 10 << 20
 
-// maxProblems is how many bad rows an import lists; the count covers them all.
+// maxProblems is the maximum number of problems an import lists. The count of bad
+// lines covers them all.
 const maxProblems = 1000
 
 // ImportUpload is an uploaded CSV file of clients.

@@ -17,13 +17,13 @@ import (
 type OrganisationInput struct {
 	Name   string `json:"name"`
 	Region string `json:"region"`
-	// TimeZone is an IANA zone; empty takes the region's zone.
+	// TimeZone is an IANA zone. Empty means the region's zone.
 	TimeZone string `json:"time_zone"`
 }
 
 // ContractInput is one version of an organisation's terms as typed.
 type ContractInput struct {
-	// EffectiveFrom is the first day the terms apply (YYYY-MM-DD); empty means today
+	// EffectiveFrom is the first day the terms apply, as YYYY-MM-DD. Empty means today
 	// in the organisation's time zone.
 	EffectiveFrom      string `json:"effective_from"`
 	SessionsPerPeriod  string `json:"sessions_per_period"`
@@ -107,7 +107,7 @@ func parseContract(in ContractInput, today phoenix.Date, v *phoenix.Validation) 
 	return k
 }
 
-// wholeNumber parses a form's whole number; anything else gives -1, which every rule
+// wholeNumber parses a form's whole number. Anything else gives -1, which every rule
 // rejects.
 func wholeNumber(s string) int {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -150,6 +150,9 @@ func (s *Service) CreateOrganisation(ctx context.Context, a Actor, in Organisati
 	}
 	var id int64
 	err := s.db.InTx(ctx, func(c *store.Conn) error {
+		if err := checkNameFree(ctx, c, o); err != nil {
+			return err
+		}
 		var err error
 		if id, err = c.CreateOrganisation(ctx, o, now); err != nil {
 			return err
@@ -196,11 +199,31 @@ func (s *Service) UpdateOrganisation(ctx context.Context, a Actor, id int64, in 
 		if changes == "" {
 			return nil
 		}
+		if err := checkNameFree(ctx, c, o); err != nil {
+			return err
+		}
 		if err := c.UpdateOrganisation(ctx, o); err != nil {
 			return err
 		}
 		return s.audit(ctx, c, a, "update", "organisation", id, 0, 0, changes)
 	})
+}
+
+// checkNameFree rejects a name that another organisation has, ignoring case, because
+// import files name organisations that way.
+func checkNameFree(ctx context.Context, c *store.Conn, o phoenix.Organisation) error {
+	list, err := c.Organisations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, other := range list {
+		if other.ID != o.ID && strings.EqualFold(other.Name, o.Name) {
+			msg := fmt.Sprintf("Another organisation is named %q; choose a different name.", other.Name)
+			return &phoenix.Error{Code: phoenix.ECONFLICT, Message: msg,
+				Fields: map[string]string{"name": msg}}
+		}
+	}
+	return nil
 }
 
 func organisationChanges(old, o phoenix.Organisation) string {
@@ -218,7 +241,7 @@ func organisationChanges(old, o phoenix.Organisation) string {
 }
 
 // SetOrganisationActive deactivates or reactivates an organisation. A deactivated
-// organisation takes no new clients, Assist cases or extra sessions requests; its
+// organisation takes no new clients, Assist cases or extra sessions requests, and its
 // existing cases and open requests carry on (see requireActive). Administrators only.
 func (s *Service) SetOrganisationActive(ctx context.Context, a Actor, id int64, active bool) error {
 	if !a.Is(phoenix.RoleAdmin) {
@@ -244,19 +267,20 @@ func (s *Service) SetOrganisationActive(ctx context.Context, a Actor, id int64, 
 	})
 }
 
-// requireActive rejects new work for a deactivated organisation.
-func requireActive(o phoenix.Organisation, what string) error {
+// requireActive rejects new work, such as "Assist cases", for a deactivated
+// organisation.
+func requireActive(o phoenix.Organisation, newWork string) error {
 	if o.Active {
 		return nil
 	}
 	return phoenix.Errorf(phoenix.ECONFLICT,
 		"%s is deactivated, so it takes no new %s. Existing cases and open requests carry on; "+
-			"an administrator can reactivate it.", o.Name, what)
+			"an administrator can reactivate it.", o.Name, newWork)
 }
 
 // AddContract adds a version of an organisation's terms. It must take effect today or
 // later in the organisation's time zone, so that the terms a submitted request was
-// judged by never change; such a request keeps a reference to its version.
+// judged by never change. Such a request keeps a reference to its version.
 // Administrators only.
 func (s *Service) AddContract(ctx context.Context, a Actor, orgID int64, in ContractInput) (phoenix.Contract, error) {
 	if !a.Is(phoenix.RoleAdmin) {
@@ -319,7 +343,7 @@ func (s *Service) DeleteContract(ctx context.Context, a Actor, orgID, contractID
 // ContractVersion is one version of terms as the organisation page lists it.
 type ContractVersion struct {
 	phoenix.Contract
-	// InForce marks the version that applies today; Scheduled marks a version that
+	// InForce marks the version that applies today. Scheduled marks a version that
 	// takes effect later and can still be withdrawn.
 	InForce   bool
 	Scheduled bool
@@ -366,9 +390,9 @@ func (s *Service) organisationView(ctx context.Context, c *store.Conn,
 	return v, nil
 }
 
-// Organisations returns every organisation with the terms in force today.
-// Administrators see all; intake sees the active ones, to choose a client's
-// organisation.
+// Organisations returns every organisation with the terms in force today to
+// administrators, and the active ones to intake, who choose a client's organisation
+// from them.
 func (s *Service) Organisations(ctx context.Context, a Actor) ([]OrganisationView, error) {
 	if !a.Is(phoenix.RoleAdmin, phoenix.RoleIntake) {
 		return nil, forbidden()

@@ -215,10 +215,17 @@ func TestCreateOrganisation(t *testing.T) {
 				t.Errorf("%s: CreateOrganisation = %v, want a message on %s", tc.name, err, tc.field)
 			}
 		}
-		_, err = env.Svc.CreateOrganisation(ctx, admin, service.OrganisationInput{
-			Name: "Acme Freight", Region: "VIC"}, service.DefaultContractInput())
+		for _, name := range []string{"Acme Freight", "ACME FREIGHT"} {
+			_, err = env.Svc.CreateOrganisation(ctx, admin, service.OrganisationInput{
+				Name: name, Region: "VIC"}, service.DefaultContractInput())
+			if phoenix.ErrorCode(err) != phoenix.ECONFLICT || phoenix.ErrorFields(err)["name"] == "" {
+				t.Errorf("CreateOrganisation(%q) = %v, want ECONFLICT on name", name, err)
+			}
+		}
+		err = env.Svc.UpdateOrganisation(ctx, admin, id, service.OrganisationInput{
+			Name: "acme freight", Region: "QLD"})
 		if phoenix.ErrorCode(err) != phoenix.ECONFLICT {
-			t.Errorf("duplicate name: %v, want ECONFLICT", err)
+			t.Errorf("UpdateOrganisation to another's name = %v, want ECONFLICT", err)
 		}
 	})
 }

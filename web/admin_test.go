@@ -247,7 +247,7 @@ func TestImportUpload(t *testing.T) {
 			t.Errorf("GET %s = %d, want the outcome: %.500s", started.URL, code, page)
 		}
 
-		// An API client may send the file as a text/csv body; a duplicate is reported.
+		// An API client may send the file as a text/csv body. Its rows are now duplicates.
 		code, reply, _ = intake.do(http.MethodPost, fmt.Sprintf(
 			"/imports?organisation_id=%d&file_name=again.csv", w.f.Org.ID), "text/csv",
 			strings.NewReader(file), true)

@@ -100,7 +100,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a service.Acto
 }
 
 // exportAudit streams the search's events as a CSV download. Errors found before the
-// first byte is sent get the usual error page; a failure while streaming can only be
+// first byte is sent get the usual error page. A failure while streaming can only be
 // logged, and cuts the file short.
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, a service.Actor) error {
 	loc := a.User.Location(fallbackZone)
@@ -112,6 +112,8 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, a service.A
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("X-Phoenix-Event-Count", fmt.Sprint(export.Count))
+	// NOTE: the server's WriteTimeout (60 s, cmd/phoenix) also bounds this download, so
+	// a very slow connection can be cut off before the last of up to 100,000 events.
 	if err := export.WriteCSV(r.Context(), w); err != nil {
 		s.logError(r, fmt.Errorf("streaming the audit export: %w", err))
 	}
