@@ -131,6 +131,9 @@ type Request struct {
 	Counts Counts
 	// Threshold is the contract's clinical review threshold at submission.
 	Threshold int
+	// Allowance is the case's allowance at submission, raised by this request's own
+	// approval; later changes to the case do not alter it.
+	Allowance int
 
 	SubmittedAt time.Time
 	// ReceivedAt is when the request reached the organisation; Goal and Deadline are

@@ -124,9 +124,10 @@ func (cs *caseSessions) historicRequest(ctx context.Context, state phoenix.Reque
 		Counts: phoenix.Counts{Period: phoenix.Period{Start: day.AddDays(-60),
 			End: day.AddDays(-60).AddMonthsClamped(12)}, Completed: cs.used, Requested: n},
 		Threshold: cs.contract.ClinicalThreshold, SubmittedAt: submitted, ReceivedAt: &received,
-		Goal: &goal, Deadline: &deadline, DecidedAt: &decided}
+		Goal: &goal, Deadline: &deadline, DecidedAt: &decided, Allowance: cs.allowance}
 	if state == phoenix.StateApproved {
 		r.Approved = n
+		r.Allowance += n
 	} else {
 		r.Reason = "The organisation's EAP budget for this quarter is fully committed."
 	}

@@ -41,6 +41,7 @@ func (s *Service) recordOutcome(ctx context.Context, c *store.Conn, r *phoenix.R
 	r.State = phoenix.StateDeclined
 	if approved > 0 {
 		r.State = phoenix.StateApproved
+		r.Allowance += approved
 	}
 	r.Approved, r.Reason, r.DecidedAt = approved, reason, &now
 	if err := c.UpdateRequest(ctx, *r); err != nil {

@@ -146,6 +146,7 @@ func (s *Service) submitRequest(ctx context.Context, c *store.Conn, a Actor, cas
 	}
 	r.CaseID, r.ClientID, r.OrganisationID = k.ID, client.ID, org.ID
 	r.ConsultantID, r.ContractID, r.Threshold = k.ConsultantID, contract.ID, contract.ClinicalThreshold
+	r.Allowance = k.Allowance
 	r.SubmittedAt = now
 	r.State = phoenix.StateAwaitingOrganisation
 	if r.Counts.NeedsClinicalReview(contract.ClinicalThreshold) {

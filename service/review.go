@@ -22,7 +22,8 @@ type ReviewItem struct {
 	// Used is the sessions completed and upcoming in the client's current 12-month
 	// period when the request was submitted.
 	Used int
-	// Allowance is the sessions granted on the case so far, approved extras included.
+	// Allowance is the sessions granted on the case when the request was submitted,
+	// with this request's own approval; later grants on the case do not change it.
 	Allowance           int
 	Goals               string
 	Pathway             phoenix.Pathway
@@ -122,11 +123,7 @@ func (s *Service) reviewPage(ctx context.Context, c *store.Conn, r phoenix.Reque
 	if err != nil {
 		return ReviewItem{}, err
 	}
-	k, err := c.Case(ctx, r.CaseID)
-	if err != nil {
-		return ReviewItem{}, err
-	}
-	item := s.reviewItem(r, org, k.Allowance)
+	item := s.reviewItem(r, org)
 	events, err := c.Events(ctx, r.ID)
 	if err != nil {
 		return ReviewItem{}, err
@@ -147,28 +144,20 @@ func (s *Service) reviewItems(ctx context.Context, c *store.Conn, a Actor, list 
 	if err != nil {
 		return nil, err
 	}
-	caseIDs := make([]int64, len(list))
-	for i, r := range list {
-		caseIDs[i] = r.CaseID
-	}
-	allowances, err := c.Allowances(ctx, caseIDs)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]ReviewItem, len(list))
 	for i, r := range list {
-		out[i] = s.reviewItem(r, org, allowances[r.CaseID])
+		out[i] = s.reviewItem(r, org)
 	}
 	return out, nil
 }
 
 // reviewItem copies the fields an organisation may see, with its dates local to the
 // organisation's time zone.
-func (s *Service) reviewItem(r phoenix.Request, org phoenix.Organisation, allowance int) ReviewItem {
+func (s *Service) reviewItem(r phoenix.Request, org phoenix.Organisation) ReviewItem {
 	loc := org.Location()
 	item := ReviewItem{ID: r.ID, Reference: r.Reference(), TimeZone: loc.String(),
 		Sessions: r.Sessions, Used: r.Counts.Completed + r.Counts.Upcoming,
-		Allowance: allowance, Goals: r.Goals, Pathway: r.Pathway,
+		Allowance: r.Allowance, Goals: r.Goals, Pathway: r.Pathway,
 		PathwayOther: r.PathwayOther, ClinicallySupported: r.ClinicallySupported,
 		Overdue: r.Overdue, State: r.State, Approved: r.Approved}
 	if r.ReceivedAt != nil {

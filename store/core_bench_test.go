@@ -104,8 +104,10 @@ func (w *benchWorld) seedCase(ctx context.Context, c *store.Conn, i int, contrac
 			return err
 		}
 	}
+	// One request in ten is open, spread over the organisations: cases i%10 belong to
+	// organisation i%10, so the open ones are those with (i/10)%10 == 0.
 	state := phoenix.StateApproved
-	if i%10 == 0 {
+	if (i/benchOrgs)%10 == 0 {
 		state = phoenix.StateAwaitingOrganisation
 	}
 	submitted := start.AddDate(0, 0, 7*benchSessions)

@@ -12,7 +12,7 @@ import (
 const requestColumns = `id, case_id, client_id, organisation_id, consultant_id, contract_id,
 	requestor, sessions, request_date, goals, pathway, pathway_other, state, period_start,
 	period_end, completed, upcoming, remaining, threshold, submitted_at, received_at, goal_at,
-	deadline_at, clinically_supported, approved, reason, decided_at, overdue`
+	deadline_at, clinically_supported, approved, reason, decided_at, overdue, allowance`
 
 func scanRequest(row interface{ Scan(...any) error }) (phoenix.Request, error) {
 	var r phoenix.Request
@@ -22,7 +22,7 @@ func scanRequest(row interface{ Scan(...any) error }) (phoenix.Request, error) {
 		&r.Counts.Completed, &r.Counts.Upcoming, &r.Counts.Remaining, &r.Threshold,
 		at(&r.SubmittedAt), nullableAt{&r.ReceivedAt}, nullableAt{&r.Goal},
 		nullableAt{&r.Deadline}, &r.ClinicallySupported, &r.Approved, &r.Reason,
-		nullableAt{&r.DecidedAt}, &r.Overdue)
+		nullableAt{&r.DecidedAt}, &r.Overdue, &r.Allowance)
 	r.Counts.Requested = r.Sessions
 	return r, err
 }
@@ -35,13 +35,13 @@ func (c *Conn) CreateRequest(ctx context.Context, r phoenix.Request, createdBy i
 		consultant_id, contract_id, created_by, idempotency_key, requestor, sessions,
 		request_date, goals, pathway, pathway_other, state, period_start, period_end,
 		completed, upcoming, remaining, threshold, submitted_at, received_at, goal_at,
-		deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		?, ?)`, r.CaseID, r.ClientID, r.OrganisationID, r.ConsultantID, r.ContractID,
+		deadline_at, allowance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		?, ?, ?, ?, ?, ?)`, r.CaseID, r.ClientID, r.OrganisationID, r.ConsultantID, r.ContractID,
 		createdBy, idempotencyKey, r.Requestor, r.Sessions, dateValue(r.RequestDate), r.Goals,
 		r.Pathway, r.PathwayOther, r.State, dateValue(r.Counts.Period.Start),
 		dateValue(r.Counts.Period.End), r.Counts.Completed, r.Counts.Upcoming,
 		r.Counts.Remaining, r.Threshold, atValue(r.SubmittedAt), optAt(r.ReceivedAt),
-		optAt(r.Goal), optAt(r.Deadline))
+		optAt(r.Goal), optAt(r.Deadline), r.Allowance)
 	if ce, ok := AsConstraintError(err); ok && ce.Kind == UniqueConstraint {
 		// Both databases name the index's columns or the index itself:
 		// requests.created_by, requests.idempotency_key or requests_idempotency.
@@ -143,9 +143,9 @@ func (c *Conn) Requests(ctx context.Context, f RequestFilter) ([]phoenix.Request
 func (c *Conn) UpdateRequest(ctx context.Context, r phoenix.Request) error {
 	_, err := c.exec(ctx, `UPDATE requests SET state = ?, received_at = ?, goal_at = ?,
 		deadline_at = ?, clinically_supported = ?, approved = ?, reason = ?, decided_at = ?,
-		overdue = ? WHERE id = ?`, r.State, optAt(r.ReceivedAt), optAt(r.Goal),
+		overdue = ?, allowance = ? WHERE id = ?`, r.State, optAt(r.ReceivedAt), optAt(r.Goal),
 		optAt(r.Deadline), r.ClinicallySupported, r.Approved, r.Reason, optAt(r.DecidedAt),
-		r.Overdue, r.ID)
+		r.Overdue, r.Allowance, r.ID)
 	return err
 }
 

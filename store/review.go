@@ -33,26 +33,3 @@ func (c *Conn) DecidedReviews(ctx context.Context, orgID int64, page Page) ([]ph
 	}
 	return collect(rows, scanRequest)
 }
-
-// Allowances returns the allowance of each of the cases, keyed by case ID.
-func (c *Conn) Allowances(ctx context.Context, caseIDs []int64) (map[int64]int, error) {
-	out := make(map[int64]int, len(caseIDs))
-	if len(caseIDs) == 0 {
-		return out, nil
-	}
-	in, args := inList(caseIDs)
-	rows, err := c.query(ctx, `SELECT id, allowance FROM cases WHERE id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
-}

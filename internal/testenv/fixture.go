@@ -156,6 +156,6 @@ func (e *Env) AddSession(t testing.TB, k phoenix.Case, at time.Time, status phoe
 func (e *Env) RequestInput(sessions int, key string) service.RequestInput {
 	return service.RequestInput{Requestor: "consultant", Sessions: fmt.Sprint(sessions),
 		RequestDate: phoenix.DateIn(e.Clock.Now(), Melbourne).String(),
-		Goals:   "Build coping strategies for a restructure at work and plan a return to full duties.",
-		Pathway: string(phoenix.PathwayContinueEAP), IdempotencyKey: key}
+		Goals:       "Build coping strategies for a restructure at work and plan a return to full duties.",
+		Pathway:     string(phoenix.PathwayContinueEAP), IdempotencyKey: key}
 }
