@@ -15,6 +15,8 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
+	ETOOLARGE     = "too_large"
+	EMETHOD       = "method_not_allowed"
 	EINTERNAL     = "internal"
 )
 

@@ -17,6 +17,10 @@ const (
 	maxSessionLength = 4 * time.Hour
 )
 
+// maxBookingDays is how far ahead a session may be booked: two years, well past any
+// contract's 12-month period, and a bound that catches mistyped years.
+const maxBookingDays = 730
+
 // BookingInput is the booking form as typed, so that a rejected form can be shown
 // again exactly as it was.
 type BookingInput struct {
@@ -83,9 +87,11 @@ func (s *Service) parseBooking(in BookingInput, consultant phoenix.User) (phoeni
 	if zone == "" {
 		zone = consultant.TimeZone
 	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil || zone == "" {
-		v.Add("time_zone", fmt.Sprintf("Time zone %q is not a known IANA zone, such as Australia/Sydney.", zone))
+	loc := time.UTC
+	if msg := checkTimeZone(zone); msg != "" {
+		v.Add("time_zone", msg)
+	} else {
+		loc, _ = time.LoadLocation(zone)
 	}
 	day, err := phoenix.ParseDate(strings.TrimSpace(in.Date))
 	if err != nil {
@@ -128,9 +134,14 @@ func (s *Service) parseBooking(in BookingInput, consultant phoenix.User) (phoeni
 		return phoenix.Session{}, err
 	}
 	now := s.clock.Now()
-	if !start.After(now) {
-		v.Add("start", "Start must be in the future; record past sessions from the case page.")
-		return phoenix.Session{}, v.Err()
+	switch {
+	case !start.After(now):
+		v.Add("start", "Start must be in the future: Phoenix books sessions ahead of time.")
+	case start.After(now.AddDate(0, 0, maxBookingDays)):
+		v.Add("date", fmt.Sprintf("Sessions can be booked up to %d days ahead.", maxBookingDays))
+	}
+	if err := v.Err(); err != nil {
+		return phoenix.Session{}, err
 	}
 	return phoenix.Session{StartsAt: start, Minutes: int(end.Sub(start) / time.Minute),
 		TimeZone: loc.String(), Mode: mode, Status: phoenix.SessionScheduled, UpdatedAt: now}, nil

@@ -63,8 +63,12 @@ func parseRequest(in RequestInput, contract phoenix.Contract, today phoenix.Date
 	checkText(&v, "goals", "Goals", r.Goals, phoenix.MaxGoalsLength, true, who)
 
 	r.Pathway = phoenix.Pathway(strings.TrimSpace(in.Pathway))
-	if !validPathway(r.Pathway) {
+	switch {
+	case r.Pathway == "":
 		v.Add("pathway", "Referral pathway is required: choose one of the options.")
+	case !validPathway(r.Pathway):
+		v.Add("pathway", "Referral pathway must be one of the options: continue_eap, "+
+			"gp_or_psychologist, psychiatrist, community_or_specialist or other.")
 	}
 	r.PathwayOther = strings.TrimSpace(in.PathwayOther)
 	if r.Pathway == phoenix.PathwayOther {

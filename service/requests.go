@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/phoenix-eap/phoenix"
@@ -90,6 +91,14 @@ func priorSubmission(ctx context.Context, c *store.Conn, a Actor, k phoenix.Case
 	return r, true, nil
 }
 
+// sameSubmission reports whether a repeated form carries what the first submission
+// stored, so that a retry gets the first request back and a changed form does not.
+func sameSubmission(prior phoenix.Request, in RequestInput) bool {
+	return strings.TrimSpace(in.Sessions) == strconv.Itoa(prior.Sessions) &&
+		strings.TrimSpace(in.Goals) == prior.Goals &&
+		strings.TrimSpace(in.Pathway) == string(prior.Pathway)
+}
+
 func (s *Service) submitRequest(ctx context.Context, c *store.Conn, a Actor, caseID int64,
 	in RequestInput, key string) (phoenix.Request, error) {
 	k, err := s.loadCase(ctx, c, a, caseID)
@@ -107,6 +116,12 @@ func (s *Service) submitRequest(ctx context.Context, c *store.Conn, a Actor, cas
 		return phoenix.Request{}, err
 	}
 	if prior, ok, err := priorSubmission(ctx, c, a, k, key); err != nil || ok {
+		if ok && !sameSubmission(prior, in) {
+			return phoenix.Request{}, &phoenix.Error{Code: phoenix.ECONFLICT,
+				Link: fmt.Sprintf("/requests/%d", prior.ID),
+				Message: fmt.Sprintf("This form was already submitted as %s with other "+
+					"details. Reload the form to submit a new request.", prior.Reference())}
+		}
 		return prior, err
 	}
 	client, err := c.Client(ctx, k.ClientID)

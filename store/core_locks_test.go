@@ -19,7 +19,7 @@ type lockCase struct {
 	name  string
 	lock  func(ctx context.Context, c *store.Conn) error
 	write func(ctx context.Context, c *store.Conn) error
-	// read returns what the write changed, as the second transaction sees it.
+	// read returns what the write changed, as the second transaction reads it.
 	read func(ctx context.Context, c *store.Conn) (string, error)
 	want string
 }
@@ -78,7 +78,7 @@ func lockCases(w *world, r phoenix.Request, emailID int64) []lockCase {
 }
 
 // TestLockWaits runs two transactions that lock one row: the second waits for the
-// first to commit and then sees its write. The order is taken from a log that each
+// first to commit and then reads its write. The order is taken from a log that each
 // transaction appends to, never from timings.
 func TestLockWaits(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, dsn string) {
@@ -105,8 +105,8 @@ func testLockWaits(t *testing.T, db *store.DB, lc lockCase) {
 	locked, proceed := make(chan struct{}), make(chan struct{})
 	firstDone, secondDone := make(chan error, 1), make(chan error, 1)
 	var seen string
-	// release lets the first transaction go on; deferred too, so that a failed test
-	// does not leave it waiting.
+	// release lets the first transaction go on. It is deferred too, so that a failed
+	// test does not leave that transaction waiting.
 	release := sync.OnceFunc(func() { close(proceed) })
 	defer release()
 
@@ -237,7 +237,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 }
 
 // TestConcurrentDecisions decides one request from several transactions at once: the
-// request's lock lets one decide and grant, and every other sees the decision.
+// request's lock lets one decide and grant, and every other finds the decision.
 func TestConcurrentDecisions(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, dsn string) {
 		w := newWorld(t, dsn)

@@ -26,11 +26,13 @@ func (s *Server) consultantRoutes() {
 
 // pageParam reads the page number of a list from ?page=, starting at 1.
 func pageParam(r *http.Request) (store.Page, int) {
+	// maxPage keeps the offset far from overflow; no list is that long.
+	const size, maxPage = 50, 1_000_000
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
 	if err != nil || n < 1 {
 		n = 1
 	}
-	const size = 50
+	n = min(n, maxPage)
 	return store.Page{Limit: size, Offset: (n - 1) * size}, n
 }
 
@@ -39,8 +41,10 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, a service.Acto
 	var on phoenix.Date
 	if d := q.Get("date"); d != "" {
 		var err error
-		if on, err = phoenix.ParseDate(d); err != nil {
-			return phoenix.Errorf(phoenix.EINVALID, "The date %q is not a real date in the form YYYY-MM-DD.", d)
+		on, err = phoenix.ParseDate(d)
+		if err != nil || on.Year < 1900 || on.Year > 2200 {
+			return phoenix.Errorf(phoenix.EINVALID,
+				"The date %q must be a real date from 1900 to 2200 in the form YYYY-MM-DD.", d)
 		}
 	}
 	consultantID, _ := strconv.ParseInt(q.Get("consultant"), 10, 64)

@@ -84,6 +84,10 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case phoenix.ETOOMANY:
 		return http.StatusTooManyRequests
+	case phoenix.EMETHOD:
+		return http.StatusMethodNotAllowed
+	case phoenix.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

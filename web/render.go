@@ -21,9 +21,17 @@ var templateFiles embed.FS
 //go:embed static
 var staticFS embed.FS
 
+// staticFiles serves the style sheet and scripts, and no folder listings.
 func staticFiles() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
-	return http.FileServerFS(sub)
+	files := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }
 
 // pages holds each page's template, parsed with the layout once at start.
@@ -88,7 +96,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	v := view{CSRF: csrfOf(r), Demo: s.cfg.Demo, Loc: fallbackZone, Now: s.svc.Now(),
-		Data: data, Status: status, Flash: r.URL.Query().Get("flash")}
+		Data: data, Status: status, Flash: takeFlash(w, r)}
 	if a, ok := actorOf(r); ok {
 		v.Actor = &a
 		v.Loc = a.User.Location(fallbackZone)

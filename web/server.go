@@ -5,8 +5,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/phoenix-eap/phoenix"
 	"github.com/phoenix-eap/phoenix/service"
@@ -52,13 +54,42 @@ func New(cfg Config) (*Server, error) {
 // Handler returns the server's handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, phoenix.Errorf(phoenix.EFORBIDDEN,
+			"Requests from other sites are not accepted. Use Phoenix's own pages."))
+	}))
 	var h http.Handler = s.mux
 	h = s.authenticate(h)
 	h = cop.Handler(h)
+	h = flashes(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	h = requestID(h)
 	return h
+}
+
+// notFound answers a path no route matches, as a page or JSON like every other error;
+// a path that exists for another method gets 405 with the methods it has.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		s.renderError(w, r, &phoenix.Error{Code: phoenix.EMETHOD,
+			Message: fmt.Sprintf("%s is not allowed here; use %s.", r.Method,
+				strings.Join(allowed, " or "))})
+		return
+	}
+	s.renderError(w, r, phoenix.NotFound("Page"))
 }
 
 // routes registers every route; docs/routes.md lists them.
@@ -68,6 +99,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 
 	s.mux.Handle("GET /{$}", s.page(s.home))
+	s.mux.HandleFunc("/", s.notFound)
 	s.mux.Handle("GET /signin", s.public(s.signInForm))
 	s.mux.Handle("POST /signin", s.public(s.signIn))
 	s.mux.Handle("POST /signout", s.page(s.signOut))

@@ -58,7 +58,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.setClock(); err != nil {
 		return err
 	}
+	// Take the address before writing anything, so that a port already in use fails
+	// at once instead of after migrating and loading the demo.
 	var err error
+	if !m.skipServe {
+		if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
+			return fmt.Errorf("listening on %s: %w", m.Config.Addr, err)
+		}
+	}
 	m.DB, err = store.Open(ctx, m.Config.Database, store.Options{MaxConns: m.Config.DBMaxConns})
 	if err != nil {
 		return err
@@ -142,11 +149,13 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	if loaded {
 		m.Logger.Info("demo data loaded")
 	}
+	m.Logger.Info("demo accounts ready", "accounts", len(accounts), "password", demo.Password)
 	var b strings.Builder
+	fmt.Fprintf(&b, "\nDemo accounts (password %s):\n", demo.Password)
 	for _, u := range accounts {
-		fmt.Fprintf(&b, "\n  %-40s %s", u.Email, u.Role.Label())
+		fmt.Fprintf(&b, "  %-40s %s\n", u.Email, u.Role.Label())
 	}
-	m.Logger.Info("demo accounts, password " + demo.Password + ":" + b.String())
+	fmt.Fprint(m.LogOutput, b.String())
 	return nil
 }
 
@@ -161,10 +170,6 @@ func (m *Main) listen() error {
 		DemoAccounts: m.DemoAccounts, DemoPassword: demo.Password, Ready: m.ready})
 	if err != nil {
 		return err
-	}
-	m.listener, err = net.Listen("tcp", m.Config.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", m.Config.Addr, err)
 	}
 	m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
@@ -208,6 +213,9 @@ func (m *Main) Shutdown(ctx context.Context) error {
 	var errs []error
 	if m.server != nil {
 		errs = append(errs, m.server.Shutdown(ctx))
+	} else if m.listener != nil {
+		// Run failed after taking the address and before serving.
+		errs = append(errs, m.listener.Close())
 	}
 	if m.Queue != nil {
 		errs = append(errs, m.Queue.Stop(ctx))

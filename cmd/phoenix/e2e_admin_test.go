@@ -37,7 +37,8 @@ func TestE2EAdministration(t *testing.T) {
 	admin.typeInto("#max_extra_per_request", "3")
 	admin.shot("new organisation")
 	admin.navigate("add the organisation", chromedp.Click(chromedp.CSS("#create-organisation")))
-	admin.waitPath("wait for the organisation", `/admin/organisations/\d+\?flash=.*`)
+	admin.waitPath("wait for the organisation", `/admin/organisations/\d+`)
+	admin.do("see the confirmation", chromedp.WaitVisible(chromedp.CSS("p.flash")))
 	terms := admin.text("#contracts tbody")
 	if !strings.Contains(terms, "In force") || !strings.Contains(terms, "5\t3\t12") {
 		t.Errorf("contract terms read %q, want 5 sessions, 3 extra, review at 12, in force", terms)

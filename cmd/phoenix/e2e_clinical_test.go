@@ -85,7 +85,8 @@ func (tb *e2eTab) answerClinicalQuestions(caseID, taskID int64) {
 	}
 	tb.shot("clinical answers")
 	tb.navigate("submit the answers", chromedp.Click(chromedp.CSS("#submit-clinical")))
-	tb.waitPath("wait for the task", fmt.Sprintf(`/tasks/%d\?flash=.*`, taskID))
+	tb.waitPath("wait for the task", fmt.Sprintf(`/tasks/%d`, taskID))
+	tb.do("see the confirmation", chromedp.WaitVisible(chromedp.CSS("p.flash")))
 	tb.do("wait for the task", chromedp.WaitVisible(chromedp.CSS("#request-state")))
 	tb.shot("answers sent")
 	want := phoenix.StateAwaitingClinicalDecision.Label()
@@ -108,8 +109,8 @@ func (tb *e2eTab) supportReview(requestID int64) {
 	tb.do("choose Support",
 		chromedp.Click(chromedp.CSS(`input[name=decision][value=support]`)))
 	tb.navigate("record the decision", chromedp.Click(chromedp.CSS("#record-decision")))
-	tb.waitPath("wait for the decided review",
-		fmt.Sprintf(`/clinical/reviews/%d\?flash=.*`, requestID))
+	tb.waitPath("wait for the decided review", fmt.Sprintf(`/clinical/reviews/%d`, requestID))
+	tb.do("see the confirmation", chromedp.WaitVisible(chromedp.CSS("p.flash")))
 	tb.do("wait for the decided review", chromedp.WaitNotPresent(chromedp.CSS("#record-decision")))
 	tb.shot("supported")
 	want := phoenix.StateAwaitingOrganisation.Label()

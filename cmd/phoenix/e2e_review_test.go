@@ -102,8 +102,8 @@ func (tb *e2eTab) approve(requestID int64, n string) {
 	tb.typeInto("#sessions", n)
 	tb.shot("approval")
 	tb.navigate("record the decision", chromedp.Click(chromedp.CSS("#submit-decision")))
-	tb.waitPath("wait for the decided request",
-		fmt.Sprintf(`/review/requests/%d\?flash=.*`, requestID))
+	tb.waitPath("wait for the decided request", fmt.Sprintf(`/review/requests/%d`, requestID))
+	tb.do("see the confirmation", chromedp.WaitVisible(chromedp.CSS("p.flash")))
 	tb.do("wait for the outcome", chromedp.WaitVisible(chromedp.CSS("#outcome")))
 	tb.shot("approved")
 }

@@ -139,11 +139,12 @@ func TestTwoServers(t *testing.T) {
 
 		a.stop(t)
 		smtp.RejectNext(0, 0, "")
-		// The session that A served is still good on B.
+		// The session used on A still works on B after A stops.
 		consultant.call(t, b, "GET", "/me", nil, http.StatusOK, nil)
 
 		// The retries and both timers fall due once the clock passes the deadline and
-		// the retry times, which River counts from the real clock.
+		// the retry times, which River counts from the real clock. Only River's leader
+		// moves due jobs to the queue, so B delivering them shows it took over as leader.
 		clock.Set(later(*r.Deadline, time.Now()).Add(time.Hour))
 		waitForEvents(t, b.DB, id, "goal", 1)
 		waitForEvents(t, b.DB, id, "deadline", 1)
@@ -152,7 +153,6 @@ func TestTwoServers(t *testing.T) {
 			wantDelivered(t, smtp, fmt.Sprintf("reviewer%d@acme.test", i),
 				fmt.Sprintf("Extra sessions request %s awaits your review", r.Reference()), 1)
 		}
-
 	})
 
 	// Over the whole run, each message in the outbox reached the SMTP server once.
