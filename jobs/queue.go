@@ -39,8 +39,8 @@ type Config struct {
 	PollInterval time.Duration
 	// Workers is the number of jobs worked at once.
 	Workers int
-	// RetryPolicy sets when a failed job runs again; nil keeps River's default
-	// backoff of attempt^4 seconds. Tests set a short one.
+	// RetryPolicy sets when a failed job runs again; nil waits attempt^4 seconds
+	// by Phoenix's clock (see clockRetryPolicy). Tests set a short one.
 	RetryPolicy river.ClientRetryPolicy
 }
 
@@ -83,6 +83,9 @@ func New(cfg Config) (*Queue, error) {
 	}
 	if cfg.PollInterval <= 0 {
 		rc.FetchPollInterval = time.Second
+	}
+	if rc.RetryPolicy == nil {
+		rc.RetryPolicy = clockRetryPolicy{clock: cfg.Clock}
 	}
 	// River refuses a poll interval shorter than the cooldown between fetches, which
 	// defaults to 100 ms; tests poll faster than that.

@@ -54,27 +54,47 @@ type SignInResult struct {
 // the sign-in throttle, which refuses them with a *RetryError while they must wait.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (SignInResult, error) {
 	email = normalEmail(email)
-	keys := signInKeys(email, ip)
+	user, hash, usable, err := s.signInAccount(ctx, email)
+	if err != nil {
+		return SignInResult{}, err
+	}
+	keys, err := s.signInKeys(ctx, user.ID, email, ip)
+	if err != nil {
+		return SignInResult{}, err
+	}
 	if err := s.admit(ctx, keys); err != nil {
 		return SignInResult{}, err
 	}
 
-	user, hash, err := s.db.Conn().UserByEmail(ctx, email)
-	if phoenix.ErrorCode(err) == phoenix.ENOTFOUND || (err == nil && (hash == "" || !user.Active)) {
-		_, _ = CheckPassword(dummyHash, password)
-		return SignInResult{}, s.failAttempt(ctx, keys, user.ID, ip, email, errSignIn)
-	}
-	if err != nil {
-		return SignInResult{}, err
-	}
+	// Every admitted attempt checks exactly one password, against dummyHash when the
+	// account cannot sign in, so that the time taken does not tell why it failed.
 	ok, err := CheckPassword(hash, password)
 	if err != nil {
 		return SignInResult{}, err
 	}
-	if !ok {
+	if !ok || !usable {
 		return SignInResult{}, s.failAttempt(ctx, keys, user.ID, ip, email, errSignIn)
 	}
 	return s.passwordAccepted(ctx, keys, user, ip)
+}
+
+// signInAccount returns the account of an email address and the hash to check the
+// password against. usable is false when there is no account, when it is inactive or
+// when it has no password yet: then the hash is dummyHash, and the user is the zero
+// User or the inactive account.
+func (s *Service) signInAccount(ctx context.Context, email string) (user phoenix.User,
+	hash string, usable bool, err error) {
+	user, hash, err = s.db.Conn().UserByEmail(ctx, email)
+	if phoenix.ErrorCode(err) == phoenix.ENOTFOUND {
+		return phoenix.User{}, dummyHash, false, nil
+	}
+	if err != nil {
+		return user, "", false, err
+	}
+	if hash == "" || !user.Active {
+		return user, dummyHash, false, nil
+	}
+	return user, hash, true, nil
 }
 
 // passwordAccepted starts the session, or the pending sign-in of an account with

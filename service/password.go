@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -35,9 +36,14 @@ func HashPassword(password string) (string, error) {
 		argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 
+// passwordChecks counts CheckPassword calls, so that tests can confirm that every
+// sign-in attempt does the same Argon2id work.
+var passwordChecks atomic.Int64
+
 // CheckPassword reports whether password matches hash, in time that does not depend on
 // where the two differ.
 func CheckPassword(hash, password string) (bool, error) {
+	passwordChecks.Add(1)
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errors.New("password hash is not in the argon2id format")
@@ -60,6 +66,7 @@ func CheckPassword(hash, password string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// dummyHash is checked against when an email address has no account, so that a
-// sign-in for an unknown address takes as long as one with a wrong password.
+// dummyHash is checked against when an email address has no account, or its account
+// is inactive or has no password, so that such a sign-in takes as long as one with a
+// wrong password. It has the parameters of new hashes.
 var dummyHash, _ = HashPassword("phoenix-no-such-account")

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/phoenix-eap/phoenix"
@@ -13,8 +14,9 @@ import (
 // one subject. Failures count from the first one in a window; a lock that ends, or a
 // window that passes, starts the count again.
 type throttleRule struct {
-	scope  string
-	window time.Duration
+	// name tells the rules apart; scope is the sign_in_throttle scope of their rows.
+	name, scope string
+	window      time.Duration
 	// slowAfter is the failure count from which each attempt must wait delay after the
 	// one before. The wait doubles with each further failure, up to maxDelay.
 	slowAfter int
@@ -23,19 +25,32 @@ type throttleRule struct {
 	// lockAfter failures refuse every attempt for lockFor.
 	lockAfter int
 	lockFor   time.Duration
+	// clearOnSignIn deletes the count when a sign-in completes.
+	clearOnSignIn bool
 }
 
 // The sign-in throttle. For one email address, whether or not it has an account: after
 // 3 failures within 15 minutes the next attempt waits 15 seconds, then 30, and the 5th
-// failure refuses sign-in for 15 minutes. For one client address: after 10 failures the
-// wait starts at 2 seconds, doubling up to a minute, and the 20th failure refuses
-// sign-in from that address for 15 minutes. docs/accounts.md gives the reasons.
+// failure refuses sign-in for 15 minutes. The same holds for one email address from
+// one client address. For one client address: after 10 failures the wait starts at 2
+// seconds, doubling up to a minute, and the 20th failure refuses sign-in from that
+// address for 15 minutes. signInKeys chooses which rules apply; docs/accounts.md gives
+// the reasons.
 var (
-	accountRule = throttleRule{scope: "account", window: 15 * time.Minute, slowAfter: 3,
-		delay: 15 * time.Second, maxDelay: time.Minute, lockAfter: 5, lockFor: 15 * time.Minute}
-	addressRule = throttleRule{scope: "address", window: 15 * time.Minute, slowAfter: 10,
-		delay: 2 * time.Second, maxDelay: time.Minute, lockAfter: 20, lockFor: 15 * time.Minute}
+	accountRule = throttleRule{name: "account", scope: "account", window: 15 * time.Minute,
+		slowAfter: 3, delay: 15 * time.Second, maxDelay: time.Minute, lockAfter: 5,
+		lockFor: 15 * time.Minute, clearOnSignIn: true}
+	pairRule = throttleRule{name: "pair", scope: "address", window: 15 * time.Minute,
+		slowAfter: 3, delay: 15 * time.Second, maxDelay: time.Minute, lockAfter: 5,
+		lockFor: 15 * time.Minute, clearOnSignIn: true}
+	addressRule = throttleRule{name: "address", scope: "address", window: 15 * time.Minute,
+		slowAfter: 10, delay: 2 * time.Second, maxDelay: time.Minute, lockAfter: 20,
+		lockFor: 15 * time.Minute}
 )
+
+// knownAddressAge is how long a completed sign-in makes its client address known for
+// the account.
+const knownAddressAge = 90 * 24 * time.Hour
 
 // throttlePurgeAge is how long a failure count is kept after its window began.
 const throttlePurgeAge = 24 * time.Hour
@@ -77,18 +92,48 @@ func (r throttleRule) waitUntil(t store.Throttle, now time.Time) (time.Time, boo
 	return time.Time{}, false
 }
 
-// throttleKey is one subject of the throttle.
+// throttleKey is one subject of the throttle. A count-only key records failures but
+// never makes the attempt wait.
 type throttleKey struct {
-	rule    throttleRule
-	subject string
+	rule      throttleRule
+	subject   string
+	countOnly bool
 }
 
-// signInKeys returns the subjects of a sign-in attempt, always in the same order, so
-// that concurrent attempts lock their rows in the same order.
-// NOTE: anyone with an email address can keep its account locked by failing 5 times
-// every 15 minutes; docs/accounts.md gives the trade-off.
-func signInKeys(email, ip string) []throttleKey {
-	return []throttleKey{{accountRule, email}, {addressRule, ip}}
+// signInKeys returns the subjects of a sign-in attempt for an email address from a
+// client address. userID is the address's account, or 0 when it has none.
+//
+// From a client address where the account completed a sign-in within knownAddressAge,
+// the email address's and the client address's counts do not apply, so that failures
+// from elsewhere, or for other accounts, cannot lock the person out where they usually
+// sign in. The count of the email address from that client address applies instead.
+// Every key still counts the failure, so that the others see it.
+//
+// The keys come in a fixed order (email address, pair, client address), so that
+// concurrent attempts lock their rows in the same order.
+func (s *Service) signInKeys(ctx context.Context, userID int64, email, ip string) ([]throttleKey, error) {
+	// The query runs for unknown addresses too (user ID 0), so that it costs the same.
+	known, err := s.db.Conn().SignedInFrom(ctx, userID, ip, s.clock.Now().Add(-knownAddressAge))
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		return []throttleKey{{rule: accountRule, subject: email},
+			{rule: addressRule, subject: ip}}, nil
+	}
+	return []throttleKey{
+		{rule: accountRule, subject: email, countOnly: true},
+		{rule: pairRule, subject: pairSubject(email, ip)},
+		{rule: addressRule, subject: ip, countOnly: true},
+	}, nil
+}
+
+// pairSubject is the subject of an email address from one client address, stored in
+// the client address scope. A client address holds no space, so the subject cannot
+// equal a client address's, and because the address comes first, a typed email address
+// cannot name another client address's pair.
+func pairSubject(email, ip string) string {
+	return ip + " " + email
 }
 
 // RetryError is a refusal that ends at RetryAt. It wraps a *phoenix.Error, so
@@ -104,9 +149,10 @@ func (e *RetryError) Error() string { return e.Err.Error() }
 func (e *RetryError) Unwrap() error { return e.Err }
 
 // admit counts an attempt as a failure before its password or code is checked, and
-// rejects it while a subject must wait. Because it counts first, many attempts sent at
-// once cannot all be checked before the first failure is recorded. A successful
-// attempt takes its count back (see release).
+// rejects it while a subject must wait, unless that key only counts. Because it counts
+// first, many attempts sent at once cannot all be checked before the first failure is
+// recorded. A successful attempt takes its count back (see release). A rejected
+// attempt counts nothing, since its transaction rolls back.
 func (s *Service) admit(ctx context.Context, keys []throttleKey) error {
 	now := s.clock.Now()
 	var retryAt time.Time
@@ -117,7 +163,7 @@ func (s *Service) admit(ctx context.Context, keys []throttleKey) error {
 				return err
 			}
 			k.rule.restart(&t, now)
-			if until, mustWait := k.rule.waitUntil(t, now); mustWait {
+			if until, mustWait := k.rule.waitUntil(t, now); mustWait && !k.countOnly {
 				retryAt = laterOf(retryAt, until)
 				continue
 			}
@@ -136,12 +182,13 @@ func (s *Service) admit(ctx context.Context, keys []throttleKey) error {
 }
 
 // release takes back the count of an attempt that succeeded. A completed sign-in
-// clears the account's failures; a correct password that still needs a two-factor code
-// does not, so that guessing codes stays throttled.
+// clears the email address's failures, from everywhere and from this client address; a
+// correct password that still needs a two-factor code does not, so that guessing codes
+// stays throttled.
 func (s *Service) release(ctx context.Context, keys []throttleKey, signedIn bool) error {
 	return s.db.InTx(ctx, func(c *store.Conn) error {
 		for _, k := range keys {
-			if signedIn && k.rule.scope == accountRule.scope {
+			if signedIn && k.rule.clearOnSignIn {
 				if err := c.DeleteThrottle(ctx, k.rule.scope, k.subject); err != nil {
 					return err
 				}
@@ -161,8 +208,10 @@ func (s *Service) release(ctx context.Context, keys []throttleKey, signedIn bool
 }
 
 // failAttempt records a failed attempt, already counted by admit. It appends the
-// sign_in_failed audit event and locks each subject that reached its limit. It returns
-// base, or when the next attempt must wait, an error that states how long.
+// sign_in_failed audit event and locks each subject that reached its limit, count-only
+// ones too, since their locks apply to other attempts. It returns base, or when the
+// next attempt must wait for a key that is not count-only, an error that states how
+// long.
 func (s *Service) failAttempt(ctx context.Context, keys []throttleKey, userID int64, ip,
 	detail string, base *phoenix.Error) error {
 	now := s.clock.Now()
@@ -188,6 +237,9 @@ func (s *Service) failAttempt(ctx context.Context, keys []throttleKey, userID in
 					return err
 				}
 			}
+			if k.countOnly {
+				continue
+			}
 			if t.LockedUntil != nil {
 				locked = laterOf(locked, *t.LockedUntil)
 			} else if w := k.rule.wait(t.Failures); w > 0 {
@@ -212,7 +264,11 @@ func (s *Service) failAttempt(ctx context.Context, keys []throttleKey, userID in
 func (s *Service) auditLock(ctx context.Context, c *store.Conn, k throttleKey, t store.Throttle,
 	userID int64, ip string) error {
 	what := "email address " + k.subject
-	if k.rule.scope == addressRule.scope {
+	switch k.rule.name {
+	case pairRule.name:
+		what = fmt.Sprintf("email address %s from client address %s",
+			strings.TrimPrefix(k.subject, ip+" "), ip)
+	case addressRule.name:
 		what, userID = "client address "+k.subject, 0
 	}
 	detail := fmt.Sprintf("sign-in for %s refused until %s after %d failed attempts",

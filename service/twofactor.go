@@ -116,7 +116,10 @@ func (s *Service) SignInCode(ctx context.Context, pending, code, ip string) (Sig
 	if err != nil {
 		return SignInResult{}, err
 	}
-	keys := signInKeys(user.Email, ip)
+	keys, err := s.signInKeys(ctx, user.ID, user.Email, ip)
+	if err != nil {
+		return SignInResult{}, err
+	}
 	if err := s.admit(ctx, keys); err != nil {
 		return SignInResult{}, err
 	}
@@ -360,12 +363,15 @@ func (s *Service) DisableTwoFactor(ctx context.Context, a Actor, code string) er
 // codes go through the sign-in throttle, so that a stolen session cannot guess codes.
 func (s *Service) withCode(ctx context.Context, a Actor, code, purpose string,
 	fn func(c *store.Conn) error) error {
-	keys := signInKeys(a.User.Email, a.IP)
+	keys, err := s.signInKeys(ctx, a.User.ID, a.User.Email, a.IP)
+	if err != nil {
+		return err
+	}
 	if err := s.admit(ctx, keys); err != nil {
 		return err
 	}
 	var wrong bool
-	err := s.db.InTx(ctx, func(c *store.Conn) error {
+	err = s.db.InTx(ctx, func(c *store.Conn) error {
 		_, err := s.checkSecondFactor(ctx, c, a.User.ID, code, s.clock.Now())
 		if err != nil {
 			wrong = phoenix.ErrorCode(err) == phoenix.EUNAUTHORIZED
