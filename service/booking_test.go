@@ -54,7 +54,7 @@ func TestBookSessionRejects(t *testing.T) {
 			{"blank start", booking("2026-11-02", "", "10:50"), "start", "00:00 to 23:59"},
 			{"bad end", booking("2026-11-02", "10:00", "10:60"), "end", "00:00 to 23:59"},
 			{"unknown zone", withZone(booking("2026-11-02", "10:00", "10:50"), "Mars/Olympus"),
-				"time_zone", "not a known IANA zone"},
+				"time_zone", "is not in the tz database"},
 			{"unknown mode", withMode(booking("2026-11-02", "10:00", "10:50"), "carrier pigeon"),
 				"mode", "in person, phone or video"},
 			{"blank mode", withMode(booking("2026-11-02", "10:00", "10:50"), ""),
@@ -62,6 +62,10 @@ func TestBookSessionRejects(t *testing.T) {
 			{"in the past", booking("2026-10-29", "10:00", "10:50"), "start", "in the future"},
 			{"starting now", booking("2026-10-29", "14:00", "14:50"), "start", "in the future"},
 			{"last year", booking("2025-11-02", "10:00", "10:50"), "start", "in the future"},
+			{"zone Local", withZone(booking("2026-11-02", "10:00", "10:50"), "Local"),
+				"time_zone", "IANA name"},
+			{"year 9999", booking("9999-12-31", "10:00", "10:50"), "date", "730 days ahead"},
+			{"three years ahead", booking("2029-11-02", "10:00", "10:50"), "date", "730 days ahead"},
 		}
 		for _, tc := range tests {
 			_, err := env.Svc.BookSession(ctx, consultant, f.Case.ID, tc.in)

@@ -126,7 +126,7 @@ func TestSubmitRequestRejects(t *testing.T) {
 			{"blank-looking goals", goals(" \t\n "), "goals", "Goals is required"},
 			{"long goals", goals(strings.Repeat("Plan next steps. ", 118)), "goals", "at most 2000 characters"},
 			{"blank pathway", pathway("", ""), "pathway", "Referral pathway is required"},
-			{"unknown pathway", pathway("hypnosis", ""), "pathway", "Referral pathway is required"},
+			{"unknown pathway", pathway("hypnosis", ""), "pathway", "Referral pathway must be one of the options"},
 			{"other without text", pathway("other", "  "), "pathway_other", "other referral pathway is required"},
 			{"other too long", pathway("other", strings.Repeat("x", 201)), "pathway_other", "at most 200 characters"},
 			{"unknown requestor", edit(func(in *service.RequestInput) { in.Requestor = "manager" }),
