@@ -59,7 +59,7 @@ func parseRequest(in RequestInput, contract phoenix.Contract, today phoenix.Date
 	}
 	r.RequestDate = day
 
-	r.Goals = strings.TrimSpace(in.Goals)
+	r.Goals = phoenix.CleanText(in.Goals)
 	checkText(&v, "goals", "Goals", r.Goals, phoenix.MaxGoalsLength, true, who)
 
 	r.Pathway = phoenix.Pathway(strings.TrimSpace(in.Pathway))
@@ -70,7 +70,7 @@ func parseRequest(in RequestInput, contract phoenix.Contract, today phoenix.Date
 		v.Add("pathway", "Referral pathway must be one of the options: continue_eap, "+
 			"gp_or_psychologist, psychiatrist, community_or_specialist or other.")
 	}
-	r.PathwayOther = strings.TrimSpace(in.PathwayOther)
+	r.PathwayOther = phoenix.CleanText(in.PathwayOther)
 	if r.Pathway == phoenix.PathwayOther {
 		checkText(&v, "pathway_other", "The other referral pathway", r.PathwayOther,
 			phoenix.MaxPathwayOtherLength, true, who)

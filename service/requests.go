@@ -95,7 +95,7 @@ func priorSubmission(ctx context.Context, c *store.Conn, a Actor, k phoenix.Case
 // stored, so that a retry gets the first request back and a changed form does not.
 func sameSubmission(prior phoenix.Request, in RequestInput) bool {
 	return strings.TrimSpace(in.Sessions) == strconv.Itoa(prior.Sessions) &&
-		strings.TrimSpace(in.Goals) == prior.Goals &&
+		phoenix.CleanText(in.Goals) == prior.Goals &&
 		strings.TrimSpace(in.Pathway) == string(prior.Pathway)
 }
 

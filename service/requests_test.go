@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -124,6 +125,7 @@ func TestSubmitRequestRejects(t *testing.T) {
 			{"blank date", date(""), "request_date", "required"},
 			{"blank goals", goals(""), "goals", "Goals is required"},
 			{"blank-looking goals", goals(" \t\n "), "goals", "Goals is required"},
+			{"invisible goals", goals("\u200b\u2060\ufeff"), "goals", "Goals is required"},
 			{"long goals", goals(strings.Repeat("Plan next steps. ", 118)), "goals", "at most 2000 characters"},
 			{"blank pathway", pathway("", ""), "pathway", "Referral pathway is required"},
 			{"unknown pathway", pathway("hypnosis", ""), "pathway", "Referral pathway must be one of the options"},
@@ -714,6 +716,18 @@ func TestSubmitRequestRepeat(t *testing.T) {
 			t.Errorf("SubmitRequest(key of another case) = %v, want a conflict", err)
 		}
 		assertNoRequest(t, env, other.ID)
+
+		// The same key with other details is a new form sent with a stale key: a
+		// conflict that links to the first request, not a silent repeat.
+		changed := env.RequestInput(3, "retry-storm")
+		_, err = env.Svc.SubmitRequest(ctx, consultant, f.Case.ID, changed)
+		if phoenix.ErrorCode(err) != phoenix.ECONFLICT {
+			t.Errorf("SubmitRequest(same key, 3 sessions) = %v, want a conflict", err)
+		}
+		var e *phoenix.Error
+		if errors.As(err, &e) && e.Link != fmt.Sprintf("/requests/%d", ids[0]) {
+			t.Errorf("conflict link = %q, want /requests/%d", e.Link, ids[0])
+		}
 	})
 }
 
