@@ -14,7 +14,7 @@ import (
 // one subject. Failures count from the first one in a window; a lock that ends, or a
 // window that passes, starts the count again.
 type throttleRule struct {
-	// name tells the rules apart; scope is the sign_in_throttle scope of their rows.
+	// name identifies the rule. scope is the sign_in_throttle scope of its rows.
 	name, scope string
 	window      time.Duration
 	// slowAfter is the failure count from which each attempt must wait delay after the
@@ -101,13 +101,13 @@ type throttleKey struct {
 }
 
 // signInKeys returns the subjects of a sign-in attempt for an email address from a
-// client address. userID is the address's account, or 0 when it has none.
+// client address. userID is the email address's account, or 0 when it has none.
 //
-// From a client address where the account completed a sign-in within knownAddressAge,
-// the email address's and the client address's counts do not apply, so that failures
-// from elsewhere, or for other accounts, cannot lock the person out where they usually
-// sign in. The count of the email address from that client address applies instead.
-// Every key still counts the failure, so that the others see it.
+// A client address is known when the account completed a sign-in from it within
+// knownAddressAge. From a known address, the email address's and the client address's
+// keys are count-only, and the pair of the two addresses can make the attempt wait
+// instead. So failures from elsewhere, or for other accounts, cannot lock the person
+// out where they usually sign in.
 //
 // The keys come in a fixed order (email address, pair, client address), so that
 // concurrent attempts lock their rows in the same order.
@@ -128,10 +128,10 @@ func (s *Service) signInKeys(ctx context.Context, userID int64, email, ip string
 	}, nil
 }
 
-// pairSubject is the subject of an email address from one client address, stored in
-// the client address scope. A client address holds no space, so the subject cannot
-// equal a client address's, and because the address comes first, a typed email address
-// cannot name another client address's pair.
+// pairSubject returns the subject of an email address from one client address, which
+// is stored in the client address scope. A client address contains no space, so the
+// subject cannot equal a client address's. Because the address comes first, a typed
+// email address cannot name another client address's pair.
 func pairSubject(email, ip string) string {
 	return ip + " " + email
 }
@@ -182,13 +182,14 @@ func (s *Service) admit(ctx context.Context, keys []throttleKey) error {
 }
 
 // release takes back the count of an attempt that succeeded. A completed sign-in
-// clears the email address's failures, from everywhere and from this client address; a
-// correct password that still needs a two-factor code does not, so that guessing codes
-// stays throttled.
+// clears the email address's failures, unless that key only counted: a sign-in from a
+// known client address leaves a lock that failures elsewhere set. A correct password
+// that still needs a two-factor code clears nothing, so that guessing codes stays
+// throttled.
 func (s *Service) release(ctx context.Context, keys []throttleKey, signedIn bool) error {
 	return s.db.InTx(ctx, func(c *store.Conn) error {
 		for _, k := range keys {
-			if signedIn && k.rule.clearOnSignIn {
+			if signedIn && k.rule.clearOnSignIn && !k.countOnly {
 				if err := c.DeleteThrottle(ctx, k.rule.scope, k.subject); err != nil {
 					return err
 				}

@@ -8,9 +8,12 @@ import (
 	"html/template"
 	"image/png"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pquerna/otp"
 
@@ -145,10 +148,19 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, path, v
 	http.SetCookie(w, c)
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext returns next when it is a path on this site, for the redirect after sign-in,
+// and "" otherwise. Browsers drop tabs and newlines from a URL and read a backslash as
+// a slash, so "/\t/host" and "/\\host" would lead to another host. Any character that
+// is not printable (controls, format characters), any backslash, and anything net/url
+// reads with a scheme or host is therefore rejected.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.HasPrefix(next, "/\\") {
+		strings.ContainsRune(next, '\\') || !utf8.ValidString(next) ||
+		strings.IndexFunc(next, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil {
 		return ""
 	}
 	return next

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/phoenix-eap/phoenix/service"
-	"github.com/phoenix-eap/phoenix/store"
 )
 
 func (s *Server) mailboxRoutes() {
@@ -63,10 +62,13 @@ type emailJSON struct {
 	CreatedAt time.Time  `json:"created_at"`
 	SentAt    *time.Time `json:"sent_at,omitempty"`
 	Text      string     `json:"text"`
+	LinkNote  string     `json:"link_note,omitempty"`
 }
 
-func toEmailJSON(e store.Email) emailJSON {
+// toEmailJSON returns the message as the service prepared it for administrators, with
+// clinical detail and working password links already taken out.
+func toEmailJSON(e service.MailboxEmail) emailJSON {
 	return emailJSON{ID: e.ID, RequestID: e.RequestID, Audience: e.Audience, To: e.To,
 		Subject: e.Subject, Status: e.Status, Attempts: e.Attempts, LastError: e.LastError,
-		CreatedAt: e.CreatedAt, SentAt: e.SentAt, Text: e.Body}
+		CreatedAt: e.CreatedAt, SentAt: e.SentAt, Text: e.Body, LinkNote: e.LinkNote}
 }
