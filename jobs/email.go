@@ -92,13 +92,19 @@ func (w *emailWorker) record(ctx context.Context, e store.Email, status, lastErr
 		if e.RequestID == 0 {
 			return nil
 		}
-		text := fmt.Sprintf("Email to the %s sent: %q.", audienceLabel(e.Audience), e.Subject)
+		subject := e.Subject
+		if e.Audience == "clinical_leader" {
+			// The subject can name the client's risk, a clinical detail that the
+			// timeline's readers (consultants, intake, administrators) need not see.
+			subject = "Clinical review waiting"
+		}
+		text := fmt.Sprintf("Email to the %s sent: %q.", audienceLabel(e.Audience), subject)
 		switch status {
 		case store.EmailMailbox:
 			text = fmt.Sprintf("Email to the %s placed in the mailbox (SMTP is not configured): %q.",
-				audienceLabel(e.Audience), e.Subject)
+				audienceLabel(e.Audience), subject)
 		case store.EmailFailed:
-			text = fmt.Sprintf("Email to the %s failed: %q.", audienceLabel(e.Audience), e.Subject)
+			text = fmt.Sprintf("Email to the %s failed: %q.", audienceLabel(e.Audience), subject)
 		}
 		return c.AddEvent(ctx, store.Event{RequestID: e.RequestID, At: now, Kind: "email",
 			Text: text, OrgVisible: e.Audience == "organisation"})

@@ -131,10 +131,7 @@ func (s *Service) forAdministrators(ctx context.Context, c *store.Conn, emails [
 		out[i] = MailboxEmail{Email: e}
 		switch e.Audience {
 		case AudienceClinicalLeader:
-			out[i].Subject = "Clinical review waiting"
-			if e.RequestID != 0 {
-				out[i].Subject += ": " + phoenix.RequestReference(e.RequestID)
-			}
+			out[i].Subject = clinicalSubject(e)
 			out[i].Body = ClinicalHiddenBody
 		case AudienceAccount:
 			out[i].Body, out[i].LinkNote = hidePasswordLinks(e, usable)
@@ -142,6 +139,15 @@ func (s *Service) forAdministrators(ctx context.Context, c *store.Conn, emails [
 		}
 	}
 	return out, nil
+}
+
+// clinicalSubject is what administrators and consultants see of the subject of a
+// message to the clinical leaders, whose real subject may name the client's risk.
+func clinicalSubject(e store.Email) string {
+	if e.RequestID == 0 {
+		return "Clinical review waiting"
+	}
+	return "Clinical review waiting: " + phoenix.RequestReference(e.RequestID)
 }
 
 // hidePasswordLinks replaces the token of every password link in the message's text

@@ -64,6 +64,14 @@ func (s *Service) Request(ctx context.Context, a Actor, id int64) (RequestView, 
 	if v.Emails, err = c.Emails(ctx, store.EmailFilter{RequestID: r.ID}); err != nil {
 		return v, err
 	}
+	if !a.Is(phoenix.RoleClinicalLeader) {
+		for i, e := range v.Emails {
+			if e.Audience == AudienceClinicalLeader {
+				v.Emails[i].Subject = clinicalSubject(e)
+				v.Emails[i].Body = ClinicalHiddenBody
+			}
+		}
+	}
 	if t, err := c.RequestTask(ctx, r.ID); err == nil {
 		v.ReviewTaskID = t.ID
 	}
