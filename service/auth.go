@@ -315,6 +315,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) er
 		return err
 	}
 	return s.db.InTx(ctx, func(c *store.Conn) error {
+		// Holding the account's row makes requests at once count each other's links,
+		// so together they cannot pass the hourly limit.
+		if _, err := c.LockUser(ctx, user.ID); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		n, err := c.CountAccountTokens(ctx, user.ID, PurposeReset, now.Add(-time.Hour))
 		if err != nil {
