@@ -75,10 +75,10 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	return &DB{sql: pool, dialect: Postgres, source: redactURL(dsn)}, nil
 }
 
-// openSQLite opens the file in WAL mode, so readers never wait for the writer, with a
-// busy timeout, so writers queue instead of failing, and with every transaction begun
-// IMMEDIATE, so a transaction that reads then writes holds the write lock from its
-// first statement: that is how two submissions on one case are kept apart.
+// openSQLite opens the file in WAL mode, so readers never wait for the writer. A busy
+// timeout makes writers queue instead of failing. Every transaction begins IMMEDIATE,
+// so one that reads then writes holds the write lock from its first statement; that
+// is how two submissions on one case are kept apart.
 func openSQLite(path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("database path is empty")
@@ -128,7 +128,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // Source returns the database's path, or its URL without the password.
 func (db *DB) Source() string { return db.source }
 
-// Ping checks that the database answers.
+// Ping checks that the database responds.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // Conn returns a handle that runs each query on its own, outside any transaction.
