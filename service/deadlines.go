@@ -25,12 +25,6 @@ type Due struct {
 	Goal, Deadline time.Time
 }
 
-// calendars builds business-day calendars. Closure days live in the database, so each
-// computation reads them; the holiday tables are cached inside package bizday.
-type calendars struct{}
-
-func newCalendars() *calendars { return &calendars{} }
-
 // calendar returns the business-day calendar of an organisation with the provider's
 // and the organisation's closure days.
 func (s *Service) calendar(ctx context.Context, c *store.Conn, org phoenix.Organisation) (*bizday.Calendar, error) {

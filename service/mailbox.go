@@ -131,8 +131,7 @@ func (s *Service) forAdministrators(ctx context.Context, c *store.Conn, emails [
 		out[i] = MailboxEmail{Email: e}
 		switch e.Audience {
 		case AudienceClinicalLeader:
-			out[i].Subject = clinicalSubject(e)
-			out[i].Body = ClinicalHiddenBody
+			hideClinical(&out[i].Email)
 		case AudienceAccount:
 			out[i].Body, out[i].LinkNote = hidePasswordLinks(e, usable)
 			out[i].LinkShown = out[i].LinkNote == LinkShownNote
@@ -141,13 +140,14 @@ func (s *Service) forAdministrators(ctx context.Context, c *store.Conn, emails [
 	return out, nil
 }
 
-// clinicalSubject is what administrators and consultants see of the subject of a
-// message to the clinical leaders, whose real subject may name the client's risk.
-func clinicalSubject(e store.Email) string {
-	if e.RequestID == 0 {
-		return "Clinical review waiting"
+// hideClinical replaces the subject and text of a message to the clinical leaders,
+// which may name the client's risk, for readers who are not clinical leaders.
+func hideClinical(e *store.Email) {
+	e.Subject = "Clinical review waiting"
+	if e.RequestID != 0 {
+		e.Subject += ": " + phoenix.RequestReference(e.RequestID)
 	}
-	return "Clinical review waiting: " + phoenix.RequestReference(e.RequestID)
+	e.Body = ClinicalHiddenBody
 }
 
 // hidePasswordLinks replaces the token of every password link in the message's text

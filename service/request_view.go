@@ -65,10 +65,9 @@ func (s *Service) Request(ctx context.Context, a Actor, id int64) (RequestView, 
 		return v, err
 	}
 	if !a.Is(phoenix.RoleClinicalLeader) {
-		for i, e := range v.Emails {
-			if e.Audience == AudienceClinicalLeader {
-				v.Emails[i].Subject = clinicalSubject(e)
-				v.Emails[i].Body = ClinicalHiddenBody
+		for i := range v.Emails {
+			if v.Emails[i].Audience == AudienceClinicalLeader {
+				hideClinical(&v.Emails[i])
 			}
 		}
 	}

@@ -39,7 +39,6 @@ type Service struct {
 	jobs   Jobs
 	logger *slog.Logger
 	cfg    Config
-	cals   *calendars
 }
 
 // New returns a Service.
@@ -47,8 +46,7 @@ func New(db *store.DB, clock phoenix.Clock, jobs Jobs, logger *slog.Logger, cfg 
 	if cfg.ProviderName == "" {
 		cfg.ProviderName = "Phoenix EAP"
 	}
-	return &Service{db: db, clock: clock, jobs: jobs, logger: logger, cfg: cfg,
-		cals: newCalendars()}
+	return &Service{db: db, clock: clock, jobs: jobs, logger: logger, cfg: cfg}
 }
 
 // Now returns the service clock's current instant.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/phoenix-eap/phoenix/mail"
@@ -125,5 +124,4 @@ func fromEnv(c *Config) {
 	if v, err := time.ParseDuration(os.Getenv("PHOENIX_JOB_POLL")); err == nil {
 		c.JobPoll = v
 	}
-	_ = strings.TrimSpace
 }
