@@ -2,7 +2,7 @@ package phoenix
 
 import "time"
 
-// CaseStatus is where an Assist case stands.
+// CaseStatus is the state of an Assist case: open or closed.
 type CaseStatus string
 
 const (
@@ -28,7 +28,7 @@ type Case struct {
 // Reference returns the case number as screens show it, such as ASST-004211.
 func (c Case) Reference() string { return CaseReference(c.ID) }
 
-// TaskKind is the kind of work a task asks for.
+// TaskKind is the kind of work a task requires.
 type TaskKind string
 
 const (

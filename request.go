@@ -2,7 +2,7 @@ package phoenix
 
 import "time"
 
-// RequestState is where an extra sessions request stands.
+// RequestState is the state of an extra sessions request.
 type RequestState string
 
 const (

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// SessionStatus is where an appointment stands.
+// SessionStatus is the state of an appointment.
 type SessionStatus string
 
 const (
@@ -51,7 +51,7 @@ func (s SessionStatus) StartsPeriod() bool {
 	return s != SessionCancelled && s != ""
 }
 
-// SessionMode is how a session is held.
+// SessionMode is the channel of a session: in person, phone or video.
 type SessionMode string
 
 const (

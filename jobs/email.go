@@ -35,8 +35,8 @@ type emailWorker struct {
 }
 
 // Work delivers the message once. A message already sent is skipped, so a job that
-// runs again after a crash between sending and recording sends nothing more; the
-// NOTE below says what remains.
+// runs again after a crash between sending and recording sends nothing more. The NOTE
+// below describes the one window that remains.
 func (w *emailWorker) Work(ctx context.Context, job *river.Job[EmailArgs]) error {
 	e, err := w.db.Conn().Email(ctx, job.Args.EmailID)
 	if err != nil {

@@ -137,9 +137,9 @@ func (q *Queue) ScheduleTimer(ctx context.Context, tx *sql.Tx, requestID int64,
 
 // clockTime gives River Phoenix's clock, so that a clock set for a demo or a test also
 // decides when scheduled jobs are due.
-// NOTE: River v0.51.2 stamps finished jobs and queues with this clock but its cleaners
-// age some of them by the system clock, so under a clock set far from the real one
-// finished jobs are deleted early and producers may log "Error fetching queue
+// NOTE: River v0.51.2 stamps finished jobs and queues with this clock, but its
+// cleaners age some of them by the system clock. Under a clock set far from the real
+// one, finished jobs are deleted early and producers may log "Error fetching queue
 // settings". The system clock used in production is unaffected.
 type clockTime struct{ clock phoenix.Clock }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/phoenix-eap/phoenix/store"
 )
 
-// RequestFormView is what the extra sessions request form shows before submission.
+// RequestFormView is the content of the extra sessions request form before submission.
 type RequestFormView struct {
 	CaseView
 	// MaxSessions is the most this request may ask for under the contract.
@@ -54,7 +54,7 @@ func (s *Service) RequestForm(ctx context.Context, a Actor, caseID int64) (Reque
 }
 
 // SubmitRequest submits an extra sessions request on a case, in one transaction that
-// holds the case's lock: it checks the form, refuses a second open request, counts the
+// holds the case's lock. It checks the form, rejects a second open request, counts the
 // client's period, and sends the request to clinical review or to the organisation.
 // A repeat with the same idempotency key returns the request the first one created.
 func (s *Service) SubmitRequest(ctx context.Context, a Actor, caseID int64, in RequestInput) (phoenix.Request, error) {

@@ -23,7 +23,7 @@ type ReviewItem struct {
 	// period when the request was submitted.
 	Used int
 	// Allowance is the sessions granted on the case when the request was submitted,
-	// with this request's own approval; later grants on the case do not change it.
+	// plus this request's own approval. Later grants on the case do not change it.
 	Allowance           int
 	Goals               string
 	Pathway             phoenix.Pathway

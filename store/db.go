@@ -77,8 +77,8 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 
 // openSQLite opens the file in WAL mode, so readers never wait for the writer. A busy
 // timeout makes writers queue instead of failing. Every transaction begins IMMEDIATE,
-// so one that reads then writes holds the write lock from its first statement; that
-// is how two submissions on one case are kept apart.
+// so one that reads then writes holds the write lock from its first statement. That
+// lock keeps two submissions on one case apart (the store tests check it).
 func openSQLite(path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("database path is empty")

@@ -131,9 +131,9 @@ func (m *Main) startServices() error {
 	return nil
 }
 
-// loadDemo loads the demo data through a service whose clock stands still at the
-// start instant (--now, when set), so that every timestamp the data hold is that
-// instant and two loads with the same --now store the same data.
+// loadDemo loads the demo data through a service whose clock is fixed at the start
+// instant (--now, when set). Every timestamp in the data is then that instant, so two
+// loads with the same --now store the same data.
 func (m *Main) loadDemo(ctx context.Context) error {
 	at := m.Clock.Now()
 	if m.Config.Now != "" {
@@ -184,7 +184,7 @@ func (m *Main) listen() error {
 	return nil
 }
 
-// ready reports whether the database answers and its migrations are current.
+// ready reports whether the database responds and its migrations are current.
 func (m *Main) ready(ctx context.Context) error {
 	if err := m.DB.Ping(ctx); err != nil {
 		return fmt.Errorf("database unreachable: %w", err)
